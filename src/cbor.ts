@@ -1,0 +1,93 @@
+/**
+ * The one place that configures cbor-x. CTAP2 needs "CTAP2 canonical CBOR" (CTAP 2.1 §8, "Message
+ * Encoding"): definite lengths, minimal integer encodings, no tags, and map keys sorted by major type,
+ * then encoded length, then bytes. cbor-x keeps Map insertion order, so `canonical()` sorts first.
+ * Options are spelled out so an upgrade that changes a default cannot silently change our bytes;
+ * byte-exact tests lock the output.
+ */
+import { Decoder, Encoder } from 'cbor-x';
+import { InvalidCborError } from './errors.js';
+
+const encoder = new Encoder({
+  useRecords: false, // no tag-105 record extension
+  mapsAsObjects: false,
+  variableMapSize: true, // minimal map headers instead of a fixed 16-bit size
+  tagUint8Array: false, // byte strings plain, no tag 64
+  pack: false,
+  structuredClone: false,
+  bundleStrings: false,
+});
+
+const decoder = new Decoder({
+  useRecords: false,
+  mapsAsObjects: false, // maps come back as Map so integer keys stay integers
+  structuredClone: false,
+  bundleStrings: false,
+});
+
+/** A CBOR value as CTAP uses it. */
+export type CborValue =
+  | number
+  | bigint
+  | string
+  | boolean
+  | null
+  | undefined
+  | Uint8Array
+  | CborValue[]
+  | CborMap
+  | { [key: string]: CborValue };
+export type CborMap = Map<number | string, CborValue>;
+
+/** Encode in CTAP2 canonical form. `undefined` entries of maps are dropped (optional parameters). */
+export function encodeCbor(value: CborValue): Uint8Array {
+  const bytes = encoder.encode(canonical(value));
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Decode one complete CBOR item; anything malformed, truncated or with trailing bytes is an InvalidCborError. */
+export function decodeCbor(bytes: Uint8Array): unknown {
+  if (bytes.length === 0) throw new InvalidCborError('Empty CBOR data');
+  try {
+    return decoder.decode(bytes);
+  } catch (cause) {
+    throw new InvalidCborError(`Malformed CBOR: ${(cause as Error).message}`, { cause });
+  }
+}
+
+function canonical(value: CborValue): unknown {
+  if (value instanceof Map) {
+    return sortedMap([...value.entries()]);
+  }
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value instanceof Uint8Array) return value;
+  if (value !== null && typeof value === 'object') {
+    return sortedMap(Object.entries(value));
+  }
+  return value;
+}
+
+function sortedMap(entries: [number | string, CborValue][]): Map<unknown, unknown> {
+  const keyed = entries
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => ({ k, v, enc: encoder.encode(k) as Uint8Array }));
+  keyed.sort((a, b) => compareKeys(a.enc, b.enc));
+  return new Map(keyed.map(({ k, v }) => [k, canonical(v)]));
+}
+
+/** CTAP2 canonical key order: major type, then encoded length, then bytewise. */
+export function compareKeys(a: Uint8Array, b: Uint8Array): number {
+  const major = (a[0]! >> 5) - (b[0]! >> 5);
+  if (major !== 0) return major;
+  if (a.length !== b.length) return a.length - b.length;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) return a[i]! - b[i]!;
+  }
+  return 0;
+}
+
+/** Narrow a decoded value to a CBOR map, or throw a typed error naming what was expected. */
+export function expectMap(value: unknown, what: string): Map<unknown, unknown> {
+  if (!(value instanceof Map)) throw new InvalidCborError(`${what}: expected a CBOR map`);
+  return value;
+}
