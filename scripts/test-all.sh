@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 log() { printf '\n== %s\n' "$*"; }
 
 # --- system packages the tests need (Debian names) ---
-packages=(chromium python3-fido2 libusb-1.0-0 libudev1 qemu-system-x86 busybox-static linux-image-amd64 fido2-tools)
+packages=(chromium python3-fido2 libusb-1.0-0 libudev1 qemu-system-x86 busybox-static linux-image-amd64 fido2-tools xz-utils)
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for p in "${packages[@]}"; do

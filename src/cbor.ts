@@ -61,10 +61,22 @@ function canonical(value: CborValue): unknown {
   }
   if (Array.isArray(value)) return value.map(canonical);
   if (value instanceof Uint8Array) return value;
+  if (typeof value === 'number' && Number.isInteger(value)) return canonicalInteger(value);
+  if (typeof value === 'bigint') return canonicalInteger(value);
   if (value !== null && typeof value === 'object') {
     return sortedMap(Object.entries(value));
   }
   return value;
+}
+
+/**
+ * cbor-x writes integers beyond 32 bits as float64 and bigints always as 8 bytes; CTAP needs
+ * integers as major type 0/1 in their shortest form, so pick the representation that gives it.
+ */
+function canonicalInteger(value: number | bigint): number | bigint {
+  const big = BigInt(value);
+  if (big > -0x100000000n && big <= 0xffffffffn) return Number(big);
+  return big;
 }
 
 function sortedMap(entries: [number | string, CborValue][]): Map<unknown, unknown> {

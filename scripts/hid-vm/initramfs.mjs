@@ -4,7 +4,7 @@
 // dependency order. Rebuilt only when an input changes.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
@@ -24,7 +24,8 @@ function isStaticElf(file) {
   return true;
 }
 
-function findBusybox() {
+/** A statically linked busybox (busybox-static), or null. */
+export function findStaticBusybox() {
   return ['/bin/busybox', '/usr/bin/busybox'].find((p) => existsSync(p) && isStaticElf(p)) ?? null;
 }
 
@@ -110,7 +111,7 @@ class Cpio {
  * @param {{ version: string, modules: string }} kernel
  */
 export function ensureInitramfs(kernel, cacheDir) {
-  const busybox = findBusybox();
+  const busybox = findStaticBusybox();
   if (!busybox) throw new Error('no statically linked busybox (install busybox-static)');
   const modules = moduleLoadOrder(kernel.modules);
   const init = readFileSync(INIT_SCRIPT);
@@ -138,5 +139,9 @@ export function ensureInitramfs(kernel, cacheDir) {
   cpio.file('lib/modules/modules.order', Buffer.from(`${order.join('\n')}\n`));
   writeFileSync(`${out}.tmp`, cpio.finish());
   renameSync(`${out}.tmp`, out);
+  // Older builds are stale now.
+  for (const f of readdirSync(cacheDir)) {
+    if (f.startsWith('initramfs-') && f.endsWith('.cpio') && path.join(cacheDir, f) !== out) rmSync(path.join(cacheDir, f), { force: true });
+  }
   return { path: out, built: true, modules };
 }

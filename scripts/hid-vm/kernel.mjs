@@ -19,7 +19,8 @@ export function findKernel() {
 }
 
 const DECOMPRESSORS = [
-  // [magic, candidate commands]; busybox-static is always present on the machines that run this.
+  // [magic, candidate commands]. busybox's unxz lacks the x86 BCJ filter Debian's kernels use, so
+  // without xz-utils the boot falls back to vmlinuz (about 4 s slower).
   [Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), [['xz', '-dc', '--single-stream'], ['busybox', 'unxz', '-c']]],
   [Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), [['zstd', '-dc'], ['busybox', 'unzstd', '-c']]],
   [Buffer.from([0x1f, 0x8b]), [['gzip', '-dc'], ['busybox', 'gunzip', '-c']]],

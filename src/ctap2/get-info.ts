@@ -8,6 +8,7 @@ import type { CallOptions, CtapHidDevice } from '../ctaphid/device.js';
 import { InvalidCborError } from '../errors.js';
 import { Ctap2Command, sendCbor } from './command.js';
 
+/** An algorithms (0x0A) entry (WebAuthn PublicKeyCredentialParameters). */
 export interface PublicKeyCredentialParameters {
   type: string;
   alg: number;
@@ -148,6 +149,7 @@ export function credentialManagementCommand(info: AuthenticatorInfo): number | u
   return undefined;
 }
 
+/** AAGUID bytes in UUID form (8-4-4-4-12, lower case). */
 export function formatAaguid(aaguid: Uint8Array): string {
   const h = Buffer.from(aaguid).toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;

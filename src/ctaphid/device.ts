@@ -30,6 +30,7 @@ import {
   parsePacket,
 } from './framing.js';
 
+/** KEEPALIVE status (§11.2.9.2.1) as reported to callers. */
 export type KeepaliveState = 'processing' | 'up-needed';
 
 /** Options every long call takes: abort, keepalive progress, and a total time budget. */

@@ -126,6 +126,8 @@ export interface KeyInfo {
   };
   /** Every getInfo field, named as in the specification, JSON-safe (byte strings as hex). */
   getInfo: Record<string, unknown>;
+  /** Plain sentences on what this key can and cannot do here; set for U2F-only keys. */
+  limitations?: { can: string[]; cannot: string[] };
 }
 
 /** What a waiting step is doing, reported while the call is in flight. */

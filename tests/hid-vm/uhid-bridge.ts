@@ -88,7 +88,7 @@ export class UhidBridge {
   create(): void {
     if (this.fd !== null) return;
     // Non-blocking so reading events never freezes the event loop; we poll instead.
-    const fd = openSync(this.uhidPath, constants.O_RDWR | constants.O_NONBLOCK | constants.O_CLOEXEC);
+    const fd = openSync(this.uhidPath, constants.O_RDWR | constants.O_NONBLOCK);
     const ev = Buffer.alloc(UHID_EVENT_SIZE);
     ev.writeUInt32LE(UhidEvent.CREATE2, 0);
     ev.write(this.identity.name.slice(0, 127), 4, 'utf8');

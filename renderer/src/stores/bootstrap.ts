@@ -1,0 +1,26 @@
+/**
+ * Start-up: wait for the preload API, subscribe to pushed events, then load the key list,
+ * app state, organisation profile and any reset already in progress.
+ */
+import { onEvent, whenApiReady } from '../api/client.js';
+import { loadAppState, runDoctor, useAppStore } from './app-store.js';
+import { handleKeyEvent, refreshKeys, useKeysStore } from './keys-store.js';
+import { loadOrgProfile } from './org-store.js';
+import { handleResetStatus, syncResetStatus } from './reset-store.js';
+
+let unsubscribe: (() => void) | undefined;
+
+export async function bootstrap(): Promise<void> {
+  if (!(await whenApiReady())) {
+    useAppStore.setState({ boot: 'no-bridge' });
+    return;
+  }
+  unsubscribe?.();
+  unsubscribe = onEvent((event) => {
+    if (event.type === 'reset-status') handleResetStatus(event.status);
+    else handleKeyEvent(event);
+  });
+  await Promise.all([loadAppState(), refreshKeys(), loadOrgProfile(), syncResetStatus()]);
+  useAppStore.setState({ boot: 'ready' });
+  if (useKeysStore.getState().keys.length === 0) void runDoctor();
+}
