@@ -5,6 +5,7 @@
  * Every call answers a Result envelope; nothing here throws across the boundary.
  */
 import type {
+  AppState,
   DoctorReport,
   KeyEvent,
   KeyInfo,
@@ -17,19 +18,10 @@ import type {
   ResetPreparation,
   ResetStatus,
   Result,
+  SettingsChange,
 } from '../src/usecases/types.js';
 
-export interface SettingsChange {
-  minPINLength?: number;
-  forcePINChange?: boolean;
-  toggleAlwaysUv?: boolean;
-}
-
-export interface AppState {
-  version: string;
-  platform: string;
-  demoMode: boolean;
-}
+export type { AppState, SettingsChange };
 
 /** Method name → [argument tuple, result value]. */
 export interface SkmContract {

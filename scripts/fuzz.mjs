@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm run fuzz`: bundle the fuzz runner (tests/fuzz/run.ts) with esbuild so a million cases run
- * in plain Node at full speed, then run it with the given arguments, e.g.
- *   npm run fuzz -- --cases 1000000 --seconds 600 --seed 1
+ * in plain Node at full speed (in a worker under a per-case watchdog), then run it:
+ *   npm run fuzz -- --cases 1000000 --seconds 600 --seed 1 --save fuzz-findings
  */
 import { build } from 'esbuild';
 import { mkdirSync } from 'node:fs';
@@ -21,7 +21,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  packages: 'external', // cbor-x and friends load from node_modules as in the app
+  packages: 'external', // cbor-x loads from node_modules, as in the app
   sourcemap: 'inline',
   logLevel: 'warning',
 });

@@ -12,8 +12,7 @@
 // Usage: node scripts/bench/run.mjs [--quick]
 import { spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -39,7 +38,9 @@ const PYTHON = '/usr/bin/python3';
 const PIN_A = 'bench-pin-1357';
 const PIN_B = 'bench-pin-2468';
 
-const work = mkdtempSync(join(tmpdir(), 'skm-bench-'));
+// Inside node_modules/.cache so the bundles resolve cbor-x and node-hid from node_modules.
+mkdirSync(join(root, 'node_modules', '.cache'), { recursive: true });
+const work = mkdtempSync(join(root, 'node_modules', '.cache', 'skm-bench-'));
 const results = {};
 
 function log(msg) {

@@ -15,7 +15,7 @@ import { FaultInjector } from './faults.js';
 import { type PresencePolicy, UserPresence } from './presence.js';
 import { type AuthenticatorProfile, resolveProfile } from './profiles.js';
 import { MemoryStore, type PersistentState, type StateStore } from './state-store.js';
-import { handleU2f } from './u2f.js';
+import { U2fApplet } from './u2f.js';
 
 export interface SoftwareAuthenticatorOptions {
   profile?: 'ctap21' | 'ctap20' | 'u2f' | AuthenticatorProfile;
@@ -58,6 +58,7 @@ export class SoftwareAuthenticator implements VirtualHidDevice {
   private state: PersistentState;
   private volatile = new VolatileState();
   private readonly server: CtapHidServer;
+  private readonly u2f: U2fApplet;
   private powerUpAt: number;
   private plugged = true;
   private readonly reportListeners = new Set<(report: Uint8Array) => void>();
@@ -81,6 +82,13 @@ export class SoftwareAuthenticator implements VirtualHidDevice {
     if (!loaded) this.store.save(this.state);
     this.powerUpAt = this.now();
 
+    this.u2f = new U2fApplet(() => ({
+      state: this.state,
+      save: () => this.store.save(this.state),
+      presence: this.presence,
+      now: this.now,
+      productName: this.profile.product,
+    }));
     const fw = this.profile.firmwareVersion;
     let capabilities = Capability.WINK;
     if (!this.profile.u2fOnly) capabilities |= Capability.CBOR;
@@ -90,7 +98,7 @@ export class SoftwareAuthenticator implements VirtualHidDevice {
       send: (report) => this.emit(report),
       disconnect: () => this.unplug(),
       cbor: (request, signal) => handleCtap2(this.context(signal), request),
-      msg: async (apdu) => handleU2f(apdu),
+      msg: async (apdu) => this.u2f.handle(apdu),
       wink: () => {
         for (const l of [...this.winkListeners]) l();
       },
@@ -136,6 +144,7 @@ export class SoftwareAuthenticator implements VirtualHidDevice {
     this.plugged = false;
     this.server.powerOff();
     this.presence.abandon();
+    this.u2f.powerOff();
     this.volatile = new VolatileState();
     for (const l of [...this.disconnectListeners]) l();
   }

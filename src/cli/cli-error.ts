@@ -21,6 +21,8 @@ export async function outcome(code: OutcomeCode, details: Partial<ErrorInfo> = {
 /** Anything thrown → ErrorInfo. Usage errors are ours; the rest go through the use cases' mapping. */
 export async function errorInfoOf(e: unknown): Promise<ErrorInfo> {
   if (e instanceof CliError) return e.info;
+  // SKM_DEBUG=1 shows where an unexpected error came from (stack only: messages never hold PINs).
+  if (process.env['SKM_DEBUG'] && e instanceof Error && !(e instanceof UsageError)) process.stderr.write(`${e.stack ?? e.name}\n`);
   if (e instanceof UsageError) return { code: 'INVALID_ARGUMENT', message: e.message, hint: e.hint };
   try {
     const { toErrorInfo } = await import('../usecases/to-error-info.js');

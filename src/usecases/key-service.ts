@@ -1,12 +1,11 @@
 /**
- * KeyService: every SkmService method (electron/ipc-contract.ts) over the engine. It owns the
+ * KeyService: every method of the app's IPC contract (SkmService there) over the engine. It owns the
  * open devices (one CtapHidDevice + Ctap2 session per key, reopened after an unplug), runs one
  * operation per key at a time (a second gets KEY_BUSY), turns CTAPHID KEEPALIVE (CTAP 2.1
  * §11.2.9.2.1) into progress events, cancels on request (CTAPHID_CANCEL via AbortSignal) and
  * closes cleanly. Loads lazily: node-hid and the software authenticator only when first needed.
  */
 import pkg from '../../package.json' with { type: 'json' };
-import type { AppState, SettingsChange, SkmService } from '../../electron/ipc-contract.js';
 import { type CallOptions, CtapHidDevice, type KeepaliveState } from '../ctaphid/device.js';
 import { Permission } from '../ctap2/client-pin.js';
 import { ClientPin } from '../ctap2/client-pin.js';
@@ -29,6 +28,7 @@ import { buildSupportReport } from './support-report.js';
 import { touchTest as touchTestOnKey, u2fTouchTest, wink as winkOnKey } from './touch.js';
 import type { ErrorContext } from './to-error-info.js';
 import type {
+  AppState,
   DoctorReport,
   KeyEvent,
   KeyInfo,
@@ -41,6 +41,7 @@ import type {
   ResetAcknowledgement,
   ResetPreparation,
   ResetStatus,
+  SettingsChange,
 } from './types.js';
 import { UseCaseError } from './use-case-error.js';
 
@@ -79,7 +80,7 @@ interface Running {
 /** Errors after which the connection is not trusted any more: close it and reopen next time. */
 const CONNECTION_LOST = new Set(['KEY_DISCONNECTED', 'TRANSPORT', 'PROTOCOL', 'TIMEOUT']);
 
-export class KeyService implements SkmService {
+export class KeyService {
   private readonly listeners = new Set<(event: KeyEvent) => void>();
   private readonly open = new Map<string, Promise<OpenKey>>();
   private readonly running = new Map<string, Running>();
@@ -446,6 +447,7 @@ export class KeyService implements SkmService {
 
   private async freshKeys(): Promise<KeySummary[]> {
     await this.ensureProviders();
+    this.providerError = undefined;
     return this.watcher.refresh();
   }
 

@@ -9,14 +9,10 @@ import { AuthenticatorConfig } from '../ctap2/config.js';
 import type { Ctap2 } from '../ctap2/ctap2.js';
 import { PIN_MAX_BYTES } from '../pin/rules.js';
 import { asUseCaseError, tokenWithPin } from './pin.js';
-import type { KeySettingsResult } from './types.js';
+import type { KeySettingsResult, SettingsChange } from './types.js';
 import { UseCaseError } from './use-case-error.js';
 
-export interface SettingsChange {
-  minPINLength?: number;
-  forcePINChange?: boolean;
-  toggleAlwaysUv?: boolean;
-}
+export type { SettingsChange };
 
 function settingsOf(ctap2: Ctap2): KeySettingsResult {
   const r: KeySettingsResult = { minPINLength: ctap2.info.minPINLength, forcePINChange: ctap2.info.forcePINChange };
@@ -66,10 +62,12 @@ export async function updateSettings(ctap2: Ctap2, pin: string, change: Settings
     throw asUseCaseError(e);
   });
   validateSettingsChange(ctap2, change);
+  const raise = change.minPINLength !== undefined && change.minPINLength > ctap2.info.minPINLength;
+  // Asking for what is already so sends nothing, not even the PIN.
+  if (!raise && change.forcePINChange !== true && change.toggleAlwaysUv !== true) return settingsOf(ctap2);
   const token = await tokenWithPin(ctap2, pin, Permission.ACFG, opts);
   try {
     const config = new AuthenticatorConfig(ctap2, token);
-    const raise = change.minPINLength !== undefined && change.minPINLength > ctap2.info.minPINLength;
     if (raise || change.forcePINChange === true) {
       await config.setMinPinLength(
         {

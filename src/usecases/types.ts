@@ -252,3 +252,16 @@ export type KeyEvent =
   | { type: 'progress'; keyId: string; operation: string; progress: Progress }
   | { type: 'reset-status'; status: ResetStatus }
   | { type: 'demo-touch-wait'; waiting: boolean };
+
+/** A change to the key's authenticatorConfig settings (CTAP 2.1 §6.11). */
+export interface SettingsChange {
+  minPINLength?: number;
+  forcePINChange?: boolean;
+  toggleAlwaysUv?: boolean;
+}
+
+export interface AppState {
+  version: string;
+  platform: string;
+  demoMode: boolean;
+}

@@ -54,6 +54,14 @@ export interface FuzzOptions {
   /** Keep at most this many failure records (all are counted). */
   keepFailures?: number;
   onProgress?: (done: number, report: FuzzReport) => void;
+  /** First case index (default 0); `cases` is then the index to stop before. */
+  from?: number;
+  /** Case indices not to run (known hangs). */
+  skip?: Set<number>;
+  /** Absolute stop time (ms since the epoch), instead of `seconds`. */
+  deadline?: number;
+  beforeCase?: (index: number) => void;
+  afterCase?: (index: number) => void;
 }
 
 /** Run one input through one target and classify the outcome. */
@@ -97,7 +105,7 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const hangMs = opts.hangMs ?? 2000;
   const keep = opts.keepFailures ?? 50;
   const maxCases = opts.cases ?? Number.POSITIVE_INFINITY;
-  const deadline = opts.seconds !== undefined ? Date.now() + opts.seconds * 1000 : Number.POSITIVE_INFINITY;
+  const deadline = opts.deadline ?? (opts.seconds !== undefined ? Date.now() + opts.seconds * 1000 : Number.POSITIVE_INFINITY);
   const report: FuzzReport = {
     seed: opts.seed,
     cases: 0,
@@ -110,16 +118,20 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
     errorCodes: new Map(),
   };
   const started = performance.now();
-  for (let index = 0; index < maxCases; index++) {
+  for (let index = opts.from ?? 0; index < maxCases; index++) {
     if ((index & 0xff) === 0 && Date.now() >= deadline) break;
+    if (opts.skip?.has(index)) continue;
     const { target, input } = generateCase(opts.targets, opts.seed, index);
+    opts.beforeCase?.(index);
     let { outcome, ms, error } = await runCase(target, input, hangMs);
     if (ms > slowMs && outcome !== 'hang') {
       // Re-run once: a GC pause or a JIT tier-up is not the input's fault.
+      opts.beforeCase?.(index);
       const again = await runCase(target, input, hangMs);
       if (again.ms > slowMs) report.slow.push({ target: target.name, index, ms: Math.min(ms, again.ms), input });
       ms = Math.min(ms, again.ms);
     }
+    opts.afterCase?.(index);
     const stats = report.perTarget.get(target.name)!;
     stats.cases++;
     report.cases++;

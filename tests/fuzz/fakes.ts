@@ -5,7 +5,7 @@
  * the script runs out the "key" is gone: DisconnectedError, so no case ever waits on a timer.
  */
 import type { CallOptions, CtapHidDevice } from '../../src/ctaphid/device.js';
-import { DisconnectedError } from '../../src/errors.js';
+import { DisconnectedError, TimeoutError } from '../../src/errors.js';
 import type { HidConnection } from '../../src/transport/connection.js';
 
 export class ScriptedConnection implements HidConnection {
@@ -13,7 +13,8 @@ export class ScriptedConnection implements HidConnection {
   private next = 0;
   closed = false;
 
-  constructor(private readonly reports: Uint8Array[]) {}
+  /** `null` entries are a quiet moment: that read times out (TimeoutError). */
+  constructor(private readonly reports: (Uint8Array | null)[]) {}
 
   async write(report: Uint8Array): Promise<void> {
     if (this.closed) throw new DisconnectedError('closed');
@@ -22,8 +23,9 @@ export class ScriptedConnection implements HidConnection {
 
   async read(_timeoutMs: number): Promise<Uint8Array> {
     if (this.closed) throw new DisconnectedError('closed');
+    if (this.next >= this.reports.length) throw new DisconnectedError('script exhausted');
     const r = this.reports[this.next++];
-    if (!r) throw new DisconnectedError('script exhausted');
+    if (r === null || r === undefined) throw new TimeoutError();
     return r;
   }
 

@@ -10,8 +10,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatReport, fuzz } from './engine.js';
+import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
+import { formatReport } from './engine.js';
+import { fuzzSupervised } from './supervisor.js';
 import { targetByName, targets } from './targets.js';
+import { workerMain } from './worker.js';
 
 function parseArgs(argv: string[]): { cases: number; seconds: number; seed: number; target?: string; save?: string } {
   const out = { cases: 1_000_000, seconds: 600, seed: Date.now() >>> 0 } as { cases: number; seconds: number; seed: number; target?: string; save?: string };
@@ -41,14 +45,19 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const selected = args.target ? [targetByName(args.target)] : targets;
   process.stdout.write(`fuzz: seed ${args.seed}, up to ${args.cases} cases or ${args.seconds} s, ${selected.length} targets\n`);
-  const report = await fuzz({
+  let lastPrinted = 0;
+  const report = await fuzzSupervised({
+    // This file, bundled: it runs workerMain() when loaded as a worker.
+    workerFile: fileURLToPath(import.meta.url),
     seed: args.seed,
-    targets: selected,
+    targets: selected.map((t) => t.name),
     cases: args.cases,
     seconds: args.seconds,
-    onProgress: (done, r) => {
+    onProgress: (r) => {
+      if (r.cases - lastPrinted < 100_000) return;
+      lastPrinted = r.cases;
       const failures = [...r.perTarget.values()].reduce((n, s) => n + s.failures, 0);
-      process.stdout.write(`  ${done} cases, ${failures} failures, slowest ${r.slowest?.ms.toFixed(1)} ms\n`);
+      process.stdout.write(`  ${r.cases} cases, ${failures} failures, slowest ${r.slowest?.ms.toFixed(1)} ms\n`);
     },
   });
   process.stdout.write(`${formatReport(report)}\n`);
@@ -64,7 +73,11 @@ async function main(): Promise<void> {
   process.exitCode = failed ? 1 : 0;
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`fuzz: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exitCode = 2;
-});
+if (isMainThread) {
+  main().catch((e: unknown) => {
+    process.stderr.write(`fuzz: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 2;
+  });
+} else {
+  void workerMain();
+}

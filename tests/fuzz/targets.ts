@@ -377,11 +377,15 @@ const deviceTarget = target<DeviceInput>({
     let reports = s.frames.map((f) => withCid(f, RECORDED_CID));
     if (rng.bool(0.85)) reports = mutateFrames(rng, reports, RECORDED_CID);
     if (rng.bool(0.2)) reports.unshift(control(RECORDED_CID, 0xbf, 0x06)); // CHANNEL_BUSY first
-    const cmd = rng.pick([CtapHidCmd.CBOR, CtapHidCmd.CBOR, CtapHidCmd.MSG, CtapHidCmd.PING, CtapHidCmd.WINK]);
+    // Usually the command the recorded answer belongs to, sometimes another one.
+    const answers = s.frames[0]!.length > 4 ? s.frames[0]![4]! : CtapHidCmd.CBOR;
+    const cmd = rng.bool(0.8) && answers & 0x80 && answers !== CtapHidCmd.KEEPALIVE ? answers : rng.pick([CtapHidCmd.CBOR, CtapHidCmd.MSG, CtapHidCmd.PING, CtapHidCmd.WINK]);
     return { nonce: toHex(nonce), init: init.map(toHex), reports: reports.map(toHex), cmd, payloadLength: rng.pick([1, 60, 200]) };
   },
   async run({ nonce, init, reports, cmd, payloadLength }) {
-    const conn = new ScriptedConnection([...init, ...reports].map(fromHex));
+    // INIT answer, a quiet read, the fuzzed answer, a quiet read (ends the drain), a PING echo.
+    const ping = fragment(RECORDED_CID, CtapHidCmd.PING, Uint8Array.of(1));
+    const conn = new ScriptedConnection([...init.map(fromHex), null, ...reports.map(fromHex), null, ...ping]);
     const device = await CtapHidDevice.open(conn, { ...DEVICE_OPTS, nonce: fromHex(nonce) });
     check(device.channel !== BROADCAST_CID && device.channel !== 0, 'invalid channel accepted');
     const payload = new Uint8Array(payloadLength).fill(0x04);

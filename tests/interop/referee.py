@@ -18,7 +18,8 @@ import traceback
 from fido2.attestation import Attestation
 from fido2.ctap import CtapError
 from fido2.ctap2 import ClientPin, Config, CredentialManagement, Ctap2, PinProtocolV1, PinProtocolV2
-from fido2.hid import CtapHidDevice
+from fido2.ctap1 import ApduError, Ctap1
+from fido2.hid import CAPABILITY, CtapHidDevice
 from fido2.hid.base import CtapHidConnection, HidDescriptor
 
 RP = {"id": "example.org", "name": "Example"}
@@ -64,7 +65,7 @@ class Referee:
         self.conn.drain()
         descriptor = HidDescriptor("udp:127.0.0.1", 0x1209, 0x5C21, 64, 64)
         self.dev = CtapHidDevice(descriptor, self.conn)
-        self.ctap = Ctap2(self.dev)
+        self.ctap = Ctap2(self.dev) if self.dev.capabilities & CAPABILITY.CBOR else None
 
     def control(self, request):
         print(json.dumps({"control": request}), flush=True)
@@ -290,6 +291,35 @@ def scenario_selection(r):
     return {"ok": ok, "keepalive": sorted(set(seen)), "denied": denied}
 
 
+def scenario_u2f(r):
+    u2f = Ctap1(r.dev)
+    app = hashlib.sha256(b"https://example.org").digest()
+    client = hashlib.sha256(b"client data").digest()
+    reg = u2f.register(client, app)
+    reg.verify(app, client)  # attestation signature over the self-signed certificate
+    sig = u2f.authenticate(client, app, reg.key_handle)
+    sig.verify(app, client, reg.public_key)
+    try:
+        u2f.authenticate(client, app, reg.key_handle, check_only=True)
+        check_only = "OK"
+    except ApduError as e:
+        check_only = "0x%04x" % e.code
+    try:
+        u2f.authenticate(client, hashlib.sha256(b"other").digest(), reg.key_handle)
+        other_app = "OK"
+    except ApduError as e:
+        other_app = "0x%04x" % e.code
+    return {
+        "version": u2f.get_version(),
+        "cbor": bool(r.dev.capabilities & CAPABILITY.CBOR),
+        "user_presence": sig.user_presence,
+        "counter": sig.counter,
+        "key_handle_len": len(reg.key_handle),
+        "check_only": check_only,
+        "other_app": other_app,
+    }
+
+
 SCENARIOS = {
     "get-info": scenario_get_info,
     "set-pin": scenario_set_pin,
@@ -302,6 +332,7 @@ SCENARIOS = {
     "reset": scenario_reset,
     "credentials": scenario_credentials,
     "selection": scenario_selection,
+    "u2f": scenario_u2f,
 }
 
 

@@ -34,9 +34,9 @@ async function freePort(): Promise<number> {
 type Result = Record<string, unknown>;
 
 /** Run one referee scenario against a fresh key; returns the referee's observations. */
-async function referee(scenario: string): Promise<Result> {
+async function referee(scenario: string, profile: 'ctap21' | 'u2f' = 'ctap21'): Promise<Result> {
   let clockOffset = 0;
-  const key = new SoftwareAuthenticator({ now: () => Date.now() + clockOffset, presenceTimeoutMs: 2000 });
+  const key = new SoftwareAuthenticator({ profile, now: () => Date.now() + clockOffset, presenceTimeoutMs: 2000 });
   const hostPort = await freePort();
   const server = await serveUdp(key, { listen: { host: '127.0.0.1', port: 0 }, peer: { host: '127.0.0.1', port: hostPort } });
   try {
@@ -194,5 +194,17 @@ describe.skipIf(skipReason !== undefined)('python-fido2 referee over HID-over-UD
 
   it.concurrent('answers authenticatorSelection after a touch, with UP_NEEDED keepalives', async () => {
     expect(await referee('selection')).toEqual({ ok: 'OK', keepalive: [2], denied: 'OPERATION_DENIED' });
+  });
+
+  it.concurrent('a U2F-only key registers and authenticates with verifiable signatures', async () => {
+    expect(await referee('u2f', 'u2f')).toEqual({
+      version: 'U2F_V2',
+      cbor: false,
+      user_presence: 1,
+      counter: 1,
+      key_handle_len: 61,
+      check_only: '0x6985',
+      other_app: '0x6a80',
+    });
   });
 });

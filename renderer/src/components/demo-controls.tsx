@@ -20,9 +20,10 @@ export function DemoTouchControls() {
   };
   return (
     <section className="demo-bar" aria-labelledby="demo-bar-title" data-testid="demo-touch-controls">
-      <h2 id="demo-bar-title" className="demo-bar-title">
+      {/* Not a heading: this bar sits above the screen's h1 and must not break the outline. */}
+      <p id="demo-bar-title" className="demo-bar-title">
         {DEMO_KEY_LABEL} is waiting for a touch
-      </h2>
+      </p>
       <p className="small">A real key would flash now. Choose what your finger would do:</p>
       <div className="actions">
         <button type="button" className="btn btn-primary" disabled={busy} onClick={() => act(() => api.demoTouch(), 'Demo key touched.')}>

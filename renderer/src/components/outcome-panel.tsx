@@ -1,13 +1,15 @@
 /** An outcome the key service reported, in plain words with the next step (role="alert"). */
+import type { ReactNode } from 'react';
 import type { ErrorInfo } from '../../../src/usecases/types.js';
 import { describeOutcome, detailLine, extraHint } from '../lib/wording.js';
 import { navigate } from '../stores/nav-store.js';
 import { useProfile } from '../stores/org-store.js';
+import { useFocusOnMount } from './use-focus.js';
 
 export interface OutcomePanelProps {
   error: ErrorInfo;
   /** Extra buttons (retry and so on) under the text. */
-  children?: React.ReactNode;
+  children?: ReactNode;
   /** Hide the built-in "go to" button (when the screen offers its own). */
   noAction?: boolean;
 }
@@ -49,17 +51,20 @@ export function OutcomePanel({ error, children, noAction }: OutcomePanelProps) {
 }
 
 /** A finished step that went well; not live (the live region announces it). */
-export function SuccessPanel({ title, children }: { title: string; children?: React.ReactNode }) {
+export function SuccessPanel({ title, children, focus = false }: { title: string; children?: ReactNode; focus?: boolean }) {
+  const ref = useFocusOnMount<HTMLParagraphElement>(focus);
   return (
     <div className="panel panel-success" data-testid="outcome" data-outcome="OK">
-      <p className="panel-title">{title}</p>
+      <p className="panel-title" ref={ref} tabIndex={focus ? -1 : undefined}>
+        {title}
+      </p>
       {children}
     </div>
   );
 }
 
 /** A calm notice (information or warning), not an error. */
-export function Notice({ tone = 'info', title, children, testId }: { tone?: 'info' | 'warning'; title: string; children?: React.ReactNode; testId?: string }) {
+export function Notice({ tone = 'info', title, children, testId }: { tone?: 'info' | 'warning'; title: string; children?: ReactNode; testId?: string }) {
   return (
     <div className={`panel panel-${tone}`} data-testid={testId}>
       <p className="panel-title">{title}</p>

@@ -62,7 +62,8 @@ function plural(n: number, one: string, many: string): string {
 
 /** Checks a new PIN (and its confirmation) against the key's rules, for live feedback. */
 export function checkPin(input: PinRuleInput): PinRuleReport {
-  const min = Math.max(1, input.minLength ?? DEFAULT_MIN_PIN_LENGTH);
+  // The spec floor of 4 applies even if a key reports less (same rule as the service).
+  const min = Math.max(DEFAULT_MIN_PIN_LENGTH, input.minLength ?? DEFAULT_MIN_PIN_LENGTH);
   const maxBytes = Math.min(MAX_PIN_BYTES, input.maxBytes ?? MAX_PIN_BYTES);
   const pin = normalizePin(input.newPin);
   const codePoints = pinCodePoints(pin);

@@ -4,13 +4,14 @@
  * §6.9) when several are plugged in; an empty state with plug-in and Linux permission help,
  * and the demo key switch.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { DoctorCheck, KeySummary } from '../../../src/usecases/types.js';
 import { api } from '../api/client.js';
 import { Notice, OutcomePanel } from '../components/outcome-panel.js';
 import { ScreenFrame } from '../components/screen-frame.js';
 import { TouchIndicator } from '../components/touch-indicator.js';
 import { useOperation } from '../components/use-operation.js';
+import { useFocusOnMount } from '../components/use-focus.js';
 import { formatTries } from '../lib/format.js';
 import { DEMO_KEY_LABEL, keyFacts, keyShortName, keyTitle } from '../lib/key-label.js';
 import { announce } from '../stores/announce-store.js';
@@ -73,6 +74,10 @@ function EmptyState() {
   const profile = useProfile();
   const problems = doctor.report?.checks.filter((c) => c.status === 'fail' || c.status === 'warn') ?? [];
   const isLinux = (doctor.report?.platform ?? '').toLowerCase().includes('linux');
+  const needsCheck = !doctor.report && !doctor.loading && !doctor.error;
+  useEffect(() => {
+    if (needsCheck) void runDoctor();
+  }, [needsCheck]);
   return (
     <div className="card" data-testid="keys-empty">
       <h2>No security key found</h2>
@@ -193,6 +198,15 @@ function KeyItem({ keySummary, several }: { keySummary: KeySummary; several: boo
   );
 }
 
+function CancelPick({ ids }: { ids: string[] }) {
+  const ref = useFocusOnMount<HTMLButtonElement>();
+  return (
+    <button ref={ref} type="button" className="btn" onClick={() => void Promise.all(ids.map((id) => api.cancel(id)))}>
+      Cancel
+    </button>
+  );
+}
+
 function PickByTouch({ ids }: { ids: string[] }) {
   const op = useOperation();
   const [picking, setPicking] = useState(false);
@@ -204,15 +218,7 @@ function PickByTouch({ ids }: { ids: string[] }) {
         <>
           <TouchIndicator text="Touch the key you want to use" />
           <div className="actions">
-            <button
-              type="button"
-              className="btn"
-              onClick={async () => {
-                await Promise.all(ids.map((id) => api.cancel(id)));
-              }}
-            >
-              Cancel
-            </button>
+            <CancelPick ids={ids} />
           </div>
         </>
       ) : (

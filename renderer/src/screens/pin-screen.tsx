@@ -91,7 +91,7 @@ function PinForm({ ctx }: { ctx: KeyContext }) {
 
   if (done) {
     return (
-      <SuccessPanel title={done.mode === 'set' ? 'Your PIN is set' : 'Your PIN is changed'}>
+      <SuccessPanel focus title={done.mode === 'set' ? 'Your PIN is set' : 'Your PIN is changed'}>
         <p>From now on the key asks for this PIN when you sign in. Keep it to yourself; nobody from support will ever ask for it.</p>
         <RetriesLine retries={done.retries} label="Tries left now" />
         <div className="actions">

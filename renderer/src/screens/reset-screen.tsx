@@ -3,7 +3,7 @@
  * required "I have another way to sign in", a typed confirmation, then the live unplug ->
  * replug -> touch steps driven by reset-status events, with the key's reset window counted down.
  */
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import type { PasskeyList } from '../../../src/usecases/types.js';
 import { api } from '../api/client.js';
 import { Countdown } from '../components/countdown.js';
@@ -15,6 +15,7 @@ import { PinField } from '../components/pin-field.js';
 import { ScreenFrame } from '../components/screen-frame.js';
 import { TouchIndicator } from '../components/touch-indicator.js';
 import { useOperation } from '../components/use-operation.js';
+import { useFocusOnMount } from '../components/use-focus.js';
 import { formatCountdown } from '../lib/format.js';
 import { DEMO_KEY_LABEL } from '../lib/key-label.js';
 import { portalSteps } from '../lib/portal-steps.js';
@@ -58,6 +59,16 @@ function StepList({ w }: { w: ResetWizardState }) {
   );
 }
 
+/** The step's heading; takes focus when the step appears, since the button pressed is gone. */
+function StepHeading({ children }: { children: ReactNode }) {
+  const ref = useFocusOnMount<HTMLHeadingElement>();
+  return (
+    <h2 ref={ref} tabIndex={-1} className="step-heading">
+      {children}
+    </h2>
+  );
+}
+
 function CancelWizard() {
   return (
     <button type="button" className="btn btn-quiet" onClick={closeResetWizard}>
@@ -87,7 +98,7 @@ function LossesStep({ w }: { w: ResetWizardState }) {
   const prep = w.preparation;
   return (
     <div className="card">
-      <h2>Step 1 of 4: What a reset erases</h2>
+      <StepHeading>Step 1 of 4: What a reset erases</StepHeading>
       <p>
         A factory reset puts {w.keyIsDemo ? `the ${DEMO_KEY_LABEL}` : `this ${prep.modelName}`} back the way it left the factory. Afterwards:
       </p>
@@ -119,7 +130,7 @@ function BackupStep({ w }: { w: ResetWizardState }) {
   const profile = useProfile();
   return (
     <div className="card">
-      <h2>Step 2 of 4: Another way to sign in</h2>
+      <StepHeading>Step 2 of 4: Another way to sign in</StepHeading>
       <fieldset className="choices">
         <legend>
           Can you sign in to the {profile.portalName} without this key, for example with an authenticator app on your phone or a second security key that is already registered?
@@ -203,7 +214,7 @@ function ConfirmStep({ w }: { w: ResetWizardState }) {
   const typedWrong = w.confirmText.length > 0 && !isConfirmTyped(w.confirmText);
   return (
     <div className="card">
-      <h2>Step 3 of 4: Confirm</h2>
+      <StepHeading>Step 3 of 4: Confirm</StepHeading>
       {keyCount > 1 && <OutcomePanel error={{ code: 'MULTIPLE_KEYS', message: `${keyCount} keys are plugged in.` }} noAction />}
       {pinSet && w.keyId && <PreviewPasskeys keyId={w.keyId} />}
       <p>
@@ -251,7 +262,7 @@ function RunningStep({ w }: { w: ResetWizardState }) {
   const at = phases.findIndex((p) => p.id === phase);
   return (
     <div className="card" data-testid="reset-live" data-phase={phase}>
-      <h2>Step 4 of 4: Reset the key</h2>
+      <StepHeading>Step 4 of 4: Reset the key</StepHeading>
       <p>A key only accepts a reset in the first seconds after it gets power, so it needs to be unplugged and plugged back in.</p>
       <ol className="phase-list">
         {phases.map((p, i) => (
@@ -261,6 +272,8 @@ function RunningStep({ w }: { w: ResetWizardState }) {
           </li>
         ))}
       </ol>
+      {/* The service retries by itself after a too-late touch: say why we are back at unplug. */}
+      {s?.outcome && <OutcomePanel error={s.outcome} noAction />}
       <div className="phase-now">
         {phase === 'unplug' && <p className="big-instruction">Unplug your key now</p>}
         {phase === 'replug' && (
@@ -296,7 +309,7 @@ function FinishedStep({ w }: { w: ResetWizardState }) {
   if (fin.kind === 'done') {
     return (
       <>
-        <SuccessPanel title="Your key has been reset">
+        <SuccessPanel focus title="Your key has been reset">
           <p>It is now empty: no PIN and no sign-ins. Two things to do next:</p>
         </SuccessPanel>
         <div className="card" data-testid="reset-next-steps">

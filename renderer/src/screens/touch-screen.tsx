@@ -3,7 +3,7 @@
  * authenticatorSelection), following keepalive 'touch-needed' progress, with Cancel
  * (CTAPHID_CANCEL, §11.2.9.1.5); and a wink (§11.2.9.2.1) to spot the key.
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client.js';
 import { KeyBanner, KeyRequired, type KeyContext } from '../components/key-required.js';
 import { OutcomePanel, SuccessPanel } from '../components/outcome-panel.js';
@@ -20,6 +20,16 @@ function TouchTest({ ctx }: { ctx: KeyContext }) {
   const progress = useKeysStore((s) => s.progress[key.id]?.progress);
   const winkOp = useOperation();
   const [winked, setWinked] = useState(false);
+  const testRef = useRef<HTMLButtonElement>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  const wasBusy = useRef(false);
+  // The Test and Cancel buttons swap places; keep keyboard focus on whichever is showing.
+  useEffect(() => {
+    const hadFocus = document.activeElement === document.body || document.activeElement === testRef.current || document.activeElement === cancelRef.current;
+    if (op.busy && !wasBusy.current && hadFocus) cancelRef.current?.focus();
+    if (!op.busy && wasBusy.current && hadFocus) testRef.current?.focus();
+    wasBusy.current = op.busy;
+  }, [op.busy]);
 
   return (
     <>
@@ -43,11 +53,12 @@ function TouchTest({ ctx }: { ctx: KeyContext }) {
         {op.error && !op.busy && <OutcomePanel error={op.error} />}
         <div className="actions">
           {op.busy ? (
-            <button type="button" className="btn" onClick={() => api.cancel(key.id)}>
+            <button ref={cancelRef} type="button" className="btn" onClick={() => api.cancel(key.id)}>
               Cancel
             </button>
           ) : (
             <button
+              ref={testRef}
               type="button"
               className="btn btn-primary"
               onClick={async () => {

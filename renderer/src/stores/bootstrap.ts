@@ -3,8 +3,8 @@
  * app state, organisation profile and any reset already in progress.
  */
 import { onEvent, whenApiReady } from '../api/client.js';
-import { loadAppState, runDoctor, useAppStore } from './app-store.js';
-import { handleKeyEvent, refreshKeys, useKeysStore } from './keys-store.js';
+import { loadAppState, useAppStore } from './app-store.js';
+import { handleKeyEvent, refreshKeys } from './keys-store.js';
 import { loadOrgProfile } from './org-store.js';
 import { handleResetStatus, syncResetStatus } from './reset-store.js';
 
@@ -21,6 +21,6 @@ export async function bootstrap(): Promise<void> {
     else handleKeyEvent(event);
   });
   await Promise.all([loadAppState(), refreshKeys(), loadOrgProfile(), syncResetStatus()]);
+  // The empty Keys screen runs the system checks itself when no key is found.
   useAppStore.setState({ boot: 'ready' });
-  if (useKeysStore.getState().keys.length === 0) void runDoctor();
 }

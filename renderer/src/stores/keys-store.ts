@@ -67,7 +67,8 @@ export function handleKeyEvent(event: KeyEvent): void {
       announce(`${nameOf(id, before.keys, e?.status === 'ready' ? e.info : undefined)} unplugged.`);
     }
     loadMissingInfo();
-  } else if (event.type === 'progress' && event.progress.step === 'touch-needed') {
+  } else if (event.type === 'progress' && event.progress.step === 'touch-needed' && event.operation !== 'reset') {
+    // The reset wizard announces its own touch step from reset-status events.
     announce('Touch your key now.');
   } else if (event.type === 'demo-touch-wait' && event.waiting) {
     announce('The demo key is waiting for a touch. Use the Touch the demo key button.');

@@ -69,8 +69,11 @@ export function wizardBack(): void {
 
 /** Leaves the wizard before anything was sent to the key. */
 export function closeResetWizard(): void {
+  // A prepared but unstarted reset still holds a token in the service: withdraw it.
+  const pending = confirmationToken !== undefined;
   confirmationToken = undefined;
   set(() => ({ ...initialResetState }));
+  if (pending) void api.cancelReset();
 }
 
 /** Every guard passed: send startReset and follow the reset-status events. */

@@ -23,7 +23,7 @@ export function getStoreSnapshots(): string {
 
 /** Installs the read-only snapshot function on window. */
 export function installDebugSnapshot(): void {
-  if (typeof window === 'undefined') return;
+  if (typeof window === 'undefined' || typeof window.__skmDebugSnapshot === 'function') return;
   Object.defineProperty(window, '__skmDebugSnapshot', {
     value: () => getStoreSnapshots(),
     writable: false,

@@ -5,8 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,8 +17,14 @@ export interface Built {
   cleanup(): void;
 }
 
+/**
+ * Build into node_modules/.cache (ignored by git) rather than the OS temp dir: the bundle keeps
+ * cbor-x and node-hid external, so it must sit where node_modules resolves.
+ */
 export async function buildCli(): Promise<Built> {
-  const dir = mkdtempSync(join(tmpdir(), 'skm-cli-test-'));
+  const base = join(root, 'node_modules', '.cache', 'skm-cli-tests');
+  mkdirSync(base, { recursive: true });
+  const dir = mkdtempSync(join(base, 'build-'));
   const r = await run(process.execPath, [join(root, 'scripts', 'build-cli.mjs'), '--outdir', dir, '--quiet']);
   if (r.code !== 0) throw new Error(`build failed: ${r.stderr}`);
   return { cli: join(dir, 'skm.cjs'), dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };

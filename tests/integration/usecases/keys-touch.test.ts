@@ -209,12 +209,20 @@ describe('touch test, identify, busy and cancel', () => {
 });
 
 describe('U2F-only touch test', () => {
-  it('a U2F key that refuses U2F register reports NOT_SUPPORTED rather than a false touch', async () => {
+  it('polls a U2F register until the key is touched; cancel works', async () => {
     const rig = new Rig();
-    const { path } = rig.addKey('u', { profile: 'u2f' });
+    const { presence, path } = rig.addKey('u', { profile: 'u2f', policy: { kind: 'manual' } });
     const s = rig.start();
     try {
-      expect(await outcomeOf(s.touchTest(path))).toBe('NOT_SUPPORTED');
+      let p = s.touchTest(path);
+      await until(() => presence.waiting, 2_000, 'blinking');
+      expect(rig.events.some((e) => e.type === 'progress' && e.keyId === path && e.progress.step === 'touch-needed')).toBe(true);
+      presence.touch();
+      expect(await p).toEqual({ outcome: 'touched' });
+      p = s.touchTest(path);
+      await new Promise((r) => setTimeout(r, 250));
+      await s.cancel(path);
+      expect(await outcomeOf(p)).toBe('CANCELLED');
     } finally {
       await rig.close();
     }

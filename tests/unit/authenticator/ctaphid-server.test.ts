@@ -244,8 +244,10 @@ describe('profiles at the HID layer', () => {
   it('a CTAP 2.1 key answers MSG with ISO 7816 status words too', async () => {
     const h = Host.create();
     const cid = await h.init();
-    h.send(cid, CtapHidCmd.MSG, Uint8Array.of(0, 1, 3, 0, 0, 0, 64, ...new Uint8Array(64)));
+    h.send(cid, CtapHidCmd.MSG, Uint8Array.of(0, 0x40, 0, 0, 0));
     expect([...(await h.message(cid)).payload]).toEqual([0x6d, 0x00]);
+    h.send(cid, CtapHidCmd.MSG, Uint8Array.of(0, 1, 3, 0, 0, 0, 63, ...new Uint8Array(63)));
+    expect([...(await h.message(cid)).payload]).toEqual([0x67, 0x00]); // REGISTER needs 64 bytes
   });
 
   it('answers getInfo with canonical CBOR', async () => {

@@ -90,3 +90,10 @@ describe('checkPin', () => {
     expect(checkPin({ newPin: 'ab', minLength: 4 }).checks[0]!.label).toBe('At least 4 characters (now 2)');
   });
 });
+
+describe('minimum floor', () => {
+  it('never asks for fewer than 4 characters, even if a key reports less', () => {
+    expect(state(checkPin({ newPin: '123', minLength: 2 }), 'min-length')).toBe('unmet');
+    expect(checkPin({ newPin: '123', minLength: 2 }).checks[0]!.label).toBe('At least 4 characters (now 3)');
+  });
+});
