@@ -60,5 +60,5 @@ export const responseMaps: { name: string; map: Map<unknown, unknown> }[] = cbor
   .map((b) => ({ name: b.name, map: decodeCbor(b.payload.subarray(1)) as Map<unknown, unknown> }));
 
 /** The INIT answer libfido2 recorded: nonce, channel 00220002, version 5.2.1, WINK|CBOR. */
-export const initPayload: Uint8Array = fromHex(fido2.entries[0]!.messages[0]!.payload);
+export const initPayload: Uint8Array = fromHex(entries.find((e) => e.name === 'WIREDATA_CTAP_INIT')!.messages[0]!.payload);
 export const RECORDED_CID = 0x00220002;

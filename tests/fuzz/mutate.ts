@@ -10,7 +10,7 @@ const INTERESTING_8 = [0x00, 0x01, 0x7f, 0x80, 0xff, 0x17, 0x18, 0x19, 0x1a, 0x1
 
 /** One random mutation of a byte string (may change its length). */
 export function mutateBytes(rng: Rng, input: Uint8Array, maxLength = 8192): Uint8Array {
-  let b = Uint8Array.from(input);
+  let b: Uint8Array = Uint8Array.from(input);
   const rounds = rng.bool(0.7) ? 1 : rng.range(2, 6);
   for (let r = 0; r < rounds; r++) b = mutateOnce(rng, b, maxLength);
   return b;
@@ -86,7 +86,7 @@ export function withCid(report: Uint8Array, cid: number): Uint8Array {
 
 /** Mutate a stream of 64-byte reports as a flaky or hostile device would. */
 export function mutateFrames(rng: Rng, frames: Uint8Array[], cid: number): Uint8Array[] {
-  let out = frames.map((f) => Uint8Array.from(f));
+  let out: Uint8Array[] = frames.map((f) => Uint8Array.from(f));
   const rounds = rng.bool(0.6) ? 1 : rng.range(2, 4);
   for (let r = 0; r < rounds; r++) {
     const i = out.length ? rng.int(out.length) : 0;

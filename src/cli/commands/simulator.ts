@@ -16,6 +16,12 @@ type SimulatorCommand = Extract<Command, { name: 'simulator' }>;
 export async function runSimulator(cmd: SimulatorCommand, out: Output): Promise<ExitCodeValue> {
   let server: { close(): Promise<void> } | undefined;
   let reader: LineReader | undefined;
+  // Listen for the stop signals before anything else, so a signal that arrives while starting
+  // (or right after the "listening" line) still stops cleanly.
+  let onStop!: () => void;
+  const stopped = new Promise<void>((resolve) => (onStop = resolve));
+  process.once('SIGINT', onStop);
+  process.once('SIGTERM', onStop);
   try {
     const [{ SoftwareAuthenticator }, { FileStore, MemoryStore }, { UserPresence }, { serveUdp }] = await Promise.all([
       import('../../authenticator/software-authenticator.js'),
@@ -73,10 +79,7 @@ export async function runSimulator(cmd: SimulatorCommand, out: Output): Promise<
       })();
     }
 
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    await stopped;
     out.say('Stopping the software key.');
     return ExitCode.OK;
   } catch (e) {
@@ -88,6 +91,8 @@ export async function runSimulator(cmd: SimulatorCommand, out: Output): Promise<
     out.error(info);
     return isAddressInUse(e) ? ExitCode.FAILURE : exitCodeFor(info.code);
   } finally {
+    process.removeListener('SIGINT', onStop);
+    process.removeListener('SIGTERM', onStop);
     reader?.close();
     await server?.close();
   }
