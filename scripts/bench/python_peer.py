@@ -4,9 +4,10 @@
 Talks to the software key served by `skm simulator` through a small CtapHidConnection that sends
 each 64-byte CTAPHID report as one UDP datagram (the same wire format our engine's UDP transport
 uses). Reads the two benchmark PINs from standard input (one per line) so they never appear in a
-process listing, and prints the per-operation latencies in milliseconds as one JSON object.
+process listing, then runs timed blocks on request so the benchmark can interleave them with
+its own; each block answers one JSON line of latencies (ms) and the CPU time it used.
 
-Usage: python_peer.py --device HOST:PORT --listen HOST:PORT --getinfo N --changepin M
+Usage: python_peer.py --device HOST:PORT --listen HOST:PORT   (then commands on stdin, see main)
 Requires python-fido2 0.9 (Debian's python3-fido2).
 """
 import argparse
@@ -50,44 +51,57 @@ class UdpCtapHidConnection(CtapHidConnection):
         self.sock.close()
 
 
+def timed(fn, n):
+    """Latencies (ms) of n calls, and the process CPU time (ms) they took."""
+    out = []
+    cpu0 = time.process_time()
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return out, (time.process_time() - cpu0) * 1000
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--device", required=True)
     ap.add_argument("--listen", required=True)
-    ap.add_argument("--getinfo", type=int, default=200)
-    ap.add_argument("--changepin", type=int, default=20)
-    ap.add_argument("--warmup", type=int, default=10)
     args = ap.parse_args()
+    # The two benchmark PINs come first, one per line; then commands, one per line:
+    #   getinfo N | changepin N | quit   -> one JSON line each: {"ms": [...], "cpuMs": total}
     pins = [sys.stdin.readline().rstrip("\n") for _ in range(2)]
 
     conn = UdpCtapHidConnection(parse_address(args.device), parse_address(args.listen))
     descriptor = HidDescriptor("udp:" + args.device, 0, 0, REPORT_SIZE, REPORT_SIZE)
     device = CtapHidDevice(descriptor, conn)
     ctap2 = Ctap2(device)  # sends one getInfo itself
+    if not ctap2.info.options.get("clientPin"):
+        ClientPin(ctap2).set_pin(pins[0])
+        ctap2 = Ctap2(device)
     client_pin = ClientPin(ctap2)
+    state = {"current": pins[0], "other": pins[1]}
 
-    for _ in range(args.warmup):
-        ctap2.get_info()
-    get_info = []
-    for _ in range(args.getinfo):
-        t = time.perf_counter()
-        ctap2.get_info()
-        get_info.append((time.perf_counter() - t) * 1000)
+    def change_pin():
+        # Alternate between the two PINs so the key ends where it started after an even count.
+        client_pin.change_pin(state["current"], state["other"])
+        state["current"], state["other"] = state["other"], state["current"]
 
-    # Alternate between the two PINs so the key ends where it started.
-    change_pin = []
-    current, other = pins[0], pins[1]
-    for _ in range(args.changepin):
-        t = time.perf_counter()
-        client_pin.change_pin(current, other)
-        change_pin.append((time.perf_counter() - t) * 1000)
-        current, other = other, current
-    if current != pins[0]:
-        client_pin.change_pin(current, other)
-
+    print(json.dumps({"ready": True, "protocol": client_pin.protocol.VERSION}), flush=True)
+    for line in sys.stdin:
+        cmd = line.split()
+        if not cmd or cmd[0] == "quit":
+            break
+        n = int(cmd[1])
+        if cmd[0] == "getinfo":
+            ms, cpu = timed(ctap2.get_info, n)
+        elif cmd[0] == "changepin":
+            ms, cpu = timed(change_pin, n)
+        else:
+            raise SystemExit("unknown command " + cmd[0])
+        print(json.dumps({"ms": ms, "cpuMs": cpu}), flush=True)
+    if state["current"] != pins[0]:
+        change_pin()
     device.close()
-    json.dump({"getInfo": get_info, "changePin": change_pin, "protocol": client_pin.protocol.VERSION}, sys.stdout)
-    sys.stdout.write("\n")
 
 
 if __name__ == "__main__":

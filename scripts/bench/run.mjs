@@ -10,6 +10,7 @@
 //     back programmatically; time from the key's arrival to the reset command reaching the key.
 //
 // Usage: node scripts/bench/run.mjs [--quick]
+// Host overhead passes on the replay figure (our code only); CPU over UDP is printed beside it.
 import { spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -23,8 +24,6 @@ import { fmtMs, median, summary } from './stats.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
 const quick = process.argv.includes('--quick');
-// --only cold|reset|udp: run one part (for development); default: everything.
-const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const N = {
   getInfo: quick ? 100 : 500,
   changePin: quick ? 10 : 40,
@@ -99,46 +98,103 @@ function startSimulator(cli, peerPort) {
   });
 }
 
-async function benchOurs(E, device, hostPort) {
+/** Our engine on one simulator: timed blocks of getInfo / change PIN, with process CPU time. */
+async function openOurs(E, device, hostPort) {
   const conn = await E.openUdpConnection({ device, listen: { host: '127.0.0.1', port: hostPort } });
   const dev = await E.CtapHidDevice.open(conn);
   const ctap2 = await E.Ctap2.open(dev);
-  const clientPin = new E.ClientPin(ctap2);
   if (!ctap2.info.options.clientPin) {
-    await clientPin.setPin(PIN_A);
+    await new E.ClientPin(ctap2).setPin(PIN_A);
     await ctap2.refreshInfo();
   }
-  for (let i = 0; i < N.warmup; i++) await E.getInfo(dev);
-  const getInfo = [];
-  const cpu0 = process.cpuUsage();
-  for (let i = 0; i < N.getInfo; i++) {
-    const t = performance.now();
-    await E.getInfo(dev);
-    getInfo.push(performance.now() - t);
-  }
-  const cpu = process.cpuUsage(cpu0);
-  const changePin = [];
+  const clientPin = new E.ClientPin(ctap2);
   let [current, other] = [PIN_A, PIN_B];
-  for (let i = 0; i < N.changePin; i++) {
-    const t = performance.now();
-    await clientPin.changePin(current, other);
-    changePin.push(performance.now() - t);
-    [current, other] = [other, current];
-  }
-  if (current !== PIN_A) await clientPin.changePin(current, PIN_A);
-  await dev.close();
-  await conn.close();
-  return { getInfo, changePin, cpuPerGetInfoMs: (cpu.user + cpu.system) / 1000 / N.getInfo, protocol: clientPin.protocol?.version };
+  const ops = {
+    getinfo: () => E.getInfo(dev),
+    changepin: async () => {
+      await clientPin.changePin(current, other);
+      [current, other] = [other, current];
+    },
+  };
+  return {
+    protocol: clientPin.protocol?.version,
+    async block(op, n) {
+      const ms = [];
+      const cpu0 = process.cpuUsage();
+      for (let i = 0; i < n; i++) {
+        const t = performance.now();
+        await ops[op]();
+        ms.push(performance.now() - t);
+      }
+      const cpu = process.cpuUsage(cpu0);
+      return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
+    },
+    async close() {
+      if (current !== PIN_A) await ops.changepin();
+      await dev.close();
+      await conn.close();
+    },
+  };
 }
 
-function benchPython(device, hostPort) {
-  const r = spawnSync(
-    PYTHON,
-    [join(here, 'python_peer.py'), '--device', `${device.host}:${device.port}`, '--listen', `127.0.0.1:${hostPort}`, '--getinfo', String(N.getInfo), '--changepin', String(N.changePin), '--warmup', String(N.warmup)],
-    { input: `${PIN_A}\n${PIN_B}\n`, encoding: 'utf8', timeout: 300_000 },
-  );
-  if (r.status !== 0) throw new Error(`python-fido2 peer failed (${r.status}): ${r.stderr.split('\n').slice(-4).join(' ')}`);
-  return JSON.parse(r.stdout);
+/** python-fido2 on the other simulator, driven block by block over its stdin. */
+async function openPython(device, hostPort) {
+  const child = spawn(PYTHON, [join(here, 'python_peer.py'), '--device', `${device.host}:${device.port}`, '--listen', `127.0.0.1:${hostPort}`], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
+  const lines = [];
+  let waiting = null;
+  let buf = '';
+  child.stdout.setEncoding('utf8').on('data', (d) => {
+    buf += d;
+    let nl;
+    while ((nl = buf.indexOf('\n')) !== -1) {
+      lines.push(buf.slice(0, nl));
+      buf = buf.slice(nl + 1);
+    }
+    if (waiting && lines.length) waiting();
+  });
+  const exited = new Promise((r) => child.once('exit', r));
+  const next = () =>
+    new Promise((resolveLine, reject) => {
+      const take = () => {
+        waiting = null;
+        resolveLine(JSON.parse(lines.shift()));
+      };
+      if (lines.length) return take();
+      waiting = take;
+      exited.then((code) => reject(new Error(`python-fido2 peer exited (${code}): ${err.split('\n').slice(-4).join(' ')}`)));
+    });
+  child.stdin.write(`${PIN_A}\n${PIN_B}\n`);
+  const ready = await next();
+  return {
+    protocol: ready.protocol,
+    async block(op, n) {
+      child.stdin.write(`${op} ${n}\n`);
+      return next();
+    },
+    async close() {
+      child.stdin.end('quit\n');
+      await exited;
+    },
+  };
+}
+
+/** Interleave blocks of both hosts so machine load hits them alike. */
+async function runInterleaved(hosts, op, total, rounds) {
+  const per = Math.max(1, Math.round(total / rounds));
+  const res = hosts.map(() => ({ ms: [], cpuMs: 0 }));
+  for (let r = 0; r < rounds; r++) {
+    for (let h = 0; h < hosts.length; h++) {
+      const i = r % 2 === 0 ? h : hosts.length - 1 - h; // alternate who goes first
+      const b = await hosts[i].block(op, per);
+      res[i].ms.push(...b.ms);
+      res[i].cpuMs += b.cpuMs;
+    }
+  }
+  return res.map((x) => ({ ...x, cpuPerOpMs: x.cpuMs / x.ms.length }));
 }
 
 /** Host-side cost of one getInfo: record the simulator's answers once, then replay them with no I/O. */
@@ -237,22 +293,37 @@ function row(cells, widths) {
 
 async function main() {
   const { engine: E, cli } = await buildAll();
-  const hostPort = await freeUdpPort();
-  const sim = await startSimulator(cli, hostPort);
-  log(`simulator on udp ${sim.device.host}:${sim.device.port}, host port ${hostPort}`);
+  // Two identical simulators in their own processes: one for each host, so both stay connected
+  // and their timed blocks can be interleaved.
+  const ourPort = await freeUdpPort();
+  const pyPort = await freeUdpPort();
+  const simOurs = await startSimulator(cli, ourPort);
+  const simPy = await startSimulator(cli, pyPort);
+  log(`simulators on udp ${simOurs.device.port} (engine) and ${simPy.device.port} (python-fido2)`);
   try {
-    log('engine: getInfo / change PIN over UDP …');
-    results.ours = await benchOurs(E, sim.device, hostPort);
-    log('python-fido2: getInfo / change PIN over UDP …');
+    const ours = await openOurs(E, simOurs.device, ourPort);
+    let py;
     try {
-      results.python = benchPython(sim.device, hostPort);
+      py = await openPython(simPy.device, pyPort);
     } catch (e) {
       results.pythonError = e.message;
     }
+    const hosts = py ? [ours, py] : [ours];
+    log('warm-up …');
+    await runInterleaved(hosts, 'getinfo', N.warmup * hosts.length, 2);
+    log('getInfo …');
+    const gi = await runInterleaved(hosts, 'getinfo', N.getInfo, 10);
+    log('change PIN …');
+    const cp = await runInterleaved(hosts, 'changepin', N.changePin, N.changePin / 2);
+    results.ours = { getInfo: gi[0].ms, changePin: cp[0].ms, cpuPerGetInfoMs: gi[0].cpuPerOpMs, protocol: ours.protocol };
+    if (py) results.python = { getInfo: gi[1].ms, changePin: cp[1].ms, cpuPerGetInfoMs: gi[1].cpuPerOpMs, protocol: py.protocol };
+    await ours.close();
+    await py?.close();
     log('host overhead (replay) …');
-    results.replay = await benchReplay(E, sim.device, hostPort);
+    results.replay = await benchReplay(E, simOurs.device, ourPort);
   } finally {
-    sim.child.kill('SIGTERM');
+    simOurs.child.kill('SIGTERM');
+    simPy.child.kill('SIGTERM');
   }
   log('cold start …');
   results.cold = benchColdStart(cli);
@@ -286,20 +357,25 @@ async function main() {
     '<= 0.2 ms',
     `${fmtMs(r.meanMs, 4)} mean (replay, ${r.frames} frames); CPU over UDP ${fmtMs(o.cpuPerGetInfoMs, 4)}`,
     r.meanMs <= 0.2 ? 'PASS' : 'MISS',
-    r.meanMs <= 0.2 ? '' : 'engine work per getInfo (framing, CBOR, parse) exceeds the budget',
+    r.meanMs <= 0.2
+      ? o.cpuPerGetInfoMs > 0.2
+        ? 'our code is well within budget; the CPU over UDP is mostly Node dgram and event-loop work for the 5 datagrams of a getInfo (1 out, 4 in)'
+        : ''
+      : 'engine work per getInfo (framing, CBOR, parse) exceeds the budget',
   ]);
   if (pgi && pcp) {
     const ratioInfo = pgi.median / gi.median;
     const ratioPin = pcp.median / cp.median;
+    const ratioCpu = p.cpuPerGetInfoMs / o.cpuPerGetInfoMs;
     const ok = ratioInfo >= 5;
     targets.push([
       'throughput vs python-fido2',
       '>= 5x',
-      `getInfo ${ratioInfo.toFixed(2)}x, change PIN ${ratioPin.toFixed(2)}x (median latency ratio)`,
+      `getInfo ${ratioInfo.toFixed(2)}x, change PIN ${ratioPin.toFixed(2)}x (ops/s, one stream); host CPU per getInfo ${fmtMs(o.cpuPerGetInfoMs, 3)} vs ${fmtMs(p.cpuPerGetInfoMs, 3)} = ${ratioCpu.toFixed(2)}x`,
       ok ? 'PASS' : 'MISS',
       ok
         ? ''
-        : `both hosts wait on the same simulator: a getInfo round trip costs ${fmtMs(gi.median)} of which our host side is ${fmtMs(r.meanMs, 4)}; the rest is the simulator process and the loopback, which no host can beat 5x`,
+        : `one getInfo round trip takes ${fmtMs(gi.median)} here, of which our engine's own work is ${fmtMs(r.meanMs, 4)} (replay); the rest is the UDP loopback, the event loop and the simulator process, which both hosts pay alike, so a 5x gap cannot open on this path`,
     ]);
   } else {
     targets.push(['throughput vs python-fido2', '>= 5x', 'python-fido2 did not run', 'MISS', results.pythonError ?? '']);
@@ -324,11 +400,11 @@ async function main() {
   } else {
     targets.push(['reset sent after key arrival', '<= 300 ms', 'not measured', 'MISS', results.resetError ?? '']);
   }
-  const w2 = [38, 18, 70, 5];
+  const w2 = [38, 18, 100, 5];
   lines.push('', row(['target', 'goal', 'measured', 'result'], w2), row(w2.map((w) => '-'.repeat(w)), w2));
   for (const t of targets) {
     lines.push(row(t.slice(0, 4), w2));
-    if (t[4]) lines.push(`${' '.repeat(w2[0] + 2)}why: ${t[4]}`);
+    if (t[4]) lines.push(`${' '.repeat(w2[0] + 2)}${t[3] === 'PASS' ? 'note' : 'why'}: ${t[4]}`);
   }
   lines.push('', `PIN/UV auth protocol: ours ${o.protocol ?? '?'}, python-fido2 ${p?.protocol ?? '?'}; node ${process.version}`);
   process.stdout.write(`${lines.join('\n')}\n`);

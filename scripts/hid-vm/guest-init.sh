@@ -32,11 +32,21 @@ mkdir -p /results/.mounted
 [ -f /results/job.env ] || fail "no job.env in the results share"
 . /results/job.env
 
+# A checkout under /tmp or /run would vanish under the guest's own tmpfs there: keep a bind of it
+# aside and put it back on top afterwards.
+case "$HID_VM_PROJECT" in
+  /tmp/*|/run/*)
+    mkdir -p /keep && mount --bind "/newroot$HID_VM_PROJECT" /keep || fail "cannot keep the project visible"
+    keep=1 ;;
+esac
 mount -t proc proc /newroot/proc
 mount -t sysfs sysfs /newroot/sys
 mount -t devtmpfs devtmpfs /newroot/dev
 mount -t tmpfs -o mode=1777 tmpfs /newroot/tmp
 mount -t tmpfs tmpfs /newroot/run
+if [ -n "${keep:-}" ]; then
+  mkdir -p "/newroot$HID_VM_PROJECT" && mount --bind /keep "/newroot$HID_VM_PROJECT" || fail "cannot restore the project under a tmpfs"
+fi
 # Same absolute path inside and outside the guest, so the suite needs no path translation.
 mount --bind /results "/newroot$HID_VM_PROJECT/$HID_VM_OUT" || fail "cannot bind the results share into the project"
 

@@ -416,7 +416,8 @@ export class KeyService {
       }
       if (this.opts.udp) {
         const { UdpProvider } = await import('../transport/udp.js');
-        list.push({ provider: new UdpProvider({ device: this.opts.udp.device, listen: this.opts.udp.listen }) });
+        // Probe, so a simulator that stops answering counts as unplugged (the reset wizard waits for that).
+        list.push({ provider: new UdpProvider({ device: this.opts.udp.device, listen: this.opts.udp.listen, probe: true }) });
       }
       if (this.opts.simulator) {
         const profile = typeof this.opts.simulator === 'object' ? this.opts.simulator.profile : undefined;

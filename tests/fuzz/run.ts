@@ -1,10 +1,10 @@
 /**
  * The full fuzz run (`npm run fuzz`, bundled by scripts/fuzz.mjs):
  *
- *   npm run fuzz -- [--cases N] [--seconds S] [--seed N] [--target NAME] [--save DIR]
+ *   npm run fuzz -- [--cases N] [--seconds S] [--seed N] [--hang-ms MS] [--target NAME] [--save DIR]
  *
  * Defaults: 1,000,000 cases, at most 600 s, a seed from the clock (printed, so a run can be
- * repeated). Prints cases run, failures and the slowest case; exits 1 when anything failed.
+ * repeated), a case blocking for 1000 ms is a hang. Prints cases run, failures and the slowest case; exits 1 when anything failed.
  * --save writes each distinct failure as a JSON regression case (target + input) into DIR, ready
  * to move into tests/fixtures/fuzz-regressions/.
  */
@@ -17,8 +17,17 @@ import { fuzzSupervised } from './supervisor.js';
 import { targetByName, targets } from './targets.js';
 import { workerMain } from './worker.js';
 
-function parseArgs(argv: string[]): { cases: number; seconds: number; seed: number; target?: string; save?: string } {
-  const out = { cases: 1_000_000, seconds: 600, seed: Date.now() >>> 0 } as { cases: number; seconds: number; seed: number; target?: string; save?: string };
+interface Args {
+  cases: number;
+  seconds: number;
+  seed: number;
+  hangMs: number;
+  target?: string;
+  save?: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const out: Args = { cases: 1_000_000, seconds: 600, seed: Date.now() >>> 0, hangMs: 1000 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -29,15 +38,16 @@ function parseArgs(argv: string[]): { cases: number; seconds: number; seed: numb
     if (a === '--cases') out.cases = Number(value());
     else if (a === '--seconds') out.seconds = Number(value());
     else if (a === '--seed') out.seed = Number(value()) >>> 0;
+    else if (a === '--hang-ms') out.hangMs = Number(value());
     else if (a === '--target') out.target = value();
     else if (a === '--save') out.save = value();
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: npm run fuzz -- [--cases N] [--seconds S] [--seed N] [--target NAME] [--save DIR]\n');
+      process.stdout.write('usage: npm run fuzz -- [--cases N] [--seconds S] [--seed N] [--hang-ms MS] [--target NAME] [--save DIR]\n');
       process.stdout.write(`targets: ${targets.map((t) => t.name).join(', ')}\n`);
       process.exit(0);
     } else throw new Error(`Unknown option ${a}`);
   }
-  if (!(out.cases > 0) || !(out.seconds > 0)) throw new Error('--cases and --seconds must be positive numbers');
+  if (!(out.cases > 0) || !(out.seconds > 0) || !(out.hangMs > 0)) throw new Error('--cases, --seconds and --hang-ms must be positive numbers');
   return out;
 }
 
@@ -53,6 +63,8 @@ async function main(): Promise<void> {
     targets: selected.map((t) => t.name),
     cases: args.cases,
     seconds: args.seconds,
+    hangMs: args.hangMs,
+    chunk: 500,
     onProgress: (r) => {
       if (r.cases - lastPrinted < 100_000) return;
       lastPrinted = r.cases;

@@ -1,7 +1,7 @@
 /** An outcome the key service reported, in plain words with the next step (role="alert"). */
 import type { ReactNode } from 'react';
 import type { ErrorInfo } from '../../../src/usecases/types.js';
-import { describeOutcome, detailLine, extraHint } from '../lib/wording.js';
+import { describeOutcome, detailLine, nextStep } from '../lib/wording.js';
 import { navigate } from '../stores/nav-store.js';
 import { useProfile } from '../stores/org-store.js';
 import { useFocusOnMount } from './use-focus.js';
@@ -21,13 +21,11 @@ export function OutcomePanel({ error, children, noAction }: OutcomePanelProps) {
   const profile = useProfile();
   const w = describeOutcome(error, { supportContact: profile.supportContact });
   const detail = detailLine(error, w);
-  const hint = extraHint(error, w);
   return (
     <div className={`panel panel-${w.tone}`} role="alert" data-testid="outcome" data-outcome={error.code}>
       <p className="panel-title">{w.title}</p>
       {detail && <p>{detail}</p>}
-      <p>{w.next}</p>
-      {hint && <p>{hint}</p>}
+      <p>{nextStep(error, w)}</p>
       {error.fix && (
         <>
           <p>Fix:</p>

@@ -185,9 +185,10 @@ export function detailLine(error: ErrorInfo, wording: OutcomeWording): string | 
   return norm(m) === norm(wording.title) || norm(m) === norm(wording.next) ? undefined : m;
 }
 
-/** The service's hint, unless our next step already says the same. */
-export function extraHint(error: ErrorInfo, wording: OutcomeWording): string | undefined {
-  const h = error.hint?.trim();
-  if (!h) return undefined;
-  return h.toLowerCase() === wording.next.toLowerCase() ? undefined : h;
+/**
+ * The next step to show: the service's own hint when it has one (it knows the key and the
+ * situation), otherwise our generic wording for the outcome. Never both, so nothing is said twice.
+ */
+export function nextStep(error: ErrorInfo, wording: OutcomeWording): string {
+  return error.hint?.trim() || wording.next;
 }

@@ -132,10 +132,10 @@ describe('skm --simulator', () => {
     expect(json(r).error).toMatchObject({ code: 'RESET_TOO_LATE', ctapStatusName: 'CTAP2_ERR_NOT_ALLOWED' });
   });
 
-  it('config: the minimum PIN length can only go up; unsupported settings are refused before the PIN is asked', async () => {
-    const lower = await run(process.execPath, [built.cli, '--simulator', 'config', 'min-pin-length', '4', '--json']);
-    // A fresh key has no PIN: refused before anything changes.
-    expect(lower.code).toBe(13);
+  it('config on a key without a PIN, or on a U2F-only key, is refused before any PIN is asked', async () => {
+    const noPin = await run(process.execPath, [built.cli, '--simulator', 'config', 'min-pin-length', '6', '--json']);
+    expect(noPin.code).toBe(13);
+    expect(json(noPin).error).toMatchObject({ code: 'PIN_NOT_SET', hint: 'Set one with "skm pin set".' });
     const u2f = await run(process.execPath, [built.cli, '--simulator', '--profile', 'u2f', 'config', 'always-uv', '--json']);
     expect(u2f.code).toBe(14);
     expect(json(u2f).error.code).toBe('U2F_ONLY');

@@ -146,6 +146,32 @@ describe('skm simulator process', () => {
     expect(other.stderr()).toMatch(/Stopping the software key/);
   });
 
+  it('--manual-touch: the host shows "Touch your key…"; Enter on the simulator touches, n refuses', async () => {
+    const manual = await startSimulator(built, ['--manual-touch'], false);
+    try {
+      expect(manual.stdout()).toMatch(/press Enter here to touch it/);
+      const waitForBlink = async (count: number) => {
+        for (let i = 0; i < 200 && manual.stderr().split('The key is blinking').length - 1 < count; i++) await new Promise((r) => setTimeout(r, 25));
+      };
+      const touched = skm(built, manual.args)(['touch']);
+      await waitForBlink(1);
+      manual.child.stdin!.write('\n');
+      const t = await touched;
+      expect(t.code).toBe(0);
+      expect(t.stderr).toContain('Touch your key…');
+      expect(t.stdout).toMatch(/Touch received/);
+
+      const refused = skm(built, manual.args)(['touch', '--json']);
+      await waitForBlink(2);
+      manual.child.stdin!.write('n\n');
+      const r = await refused;
+      expect(r.code).toBe(11);
+      expect(json(r).error.code).toBe('TOUCH_REFUSED');
+    } finally {
+      await manual.stop();
+    }
+  });
+
   it('refuses a busy address', async () => {
     const r = await skm(built)(['simulator', '--listen', `127.0.0.1:${simulator.device.port}`, '--peer', '127.0.0.1:9']);
     expect(r.code).toBe(1);

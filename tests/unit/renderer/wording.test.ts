@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutcomeCode } from '../../../src/usecases/types.js';
-import { describeOutcome, detailLine, extraHint, wordedCodes } from '../../../renderer/src/lib/wording.js';
+import { describeOutcome, detailLine, nextStep, wordedCodes } from '../../../renderer/src/lib/wording.js';
 
 // Every code of the contract; `satisfies` keeps this list in step with OutcomeCode.
 const ALL = {
@@ -59,11 +59,12 @@ describe('outcome wording', () => {
     expect(describeOutcome(e('SOMETHING_NEW' as OutcomeCode)).title).toBe(describeOutcome(e('INTERNAL')).title);
   });
 
-  it('hides a service message or hint that only repeats the wording', () => {
+  it('hides a service message that only repeats the title and prefers the service hint as next step', () => {
     const w = describeOutcome(e('CANCELLED'));
     expect(detailLine({ code: 'CANCELLED', message: 'Cancelled.' }, w)).toBeUndefined();
     expect(detailLine({ code: 'CANCELLED', message: 'The operation was stopped by you.' }, w)).toBe('The operation was stopped by you.');
-    expect(extraHint({ code: 'CANCELLED', message: 'x', hint: w.next }, w)).toBeUndefined();
-    expect(extraHint({ code: 'CANCELLED', message: 'x', hint: 'Other hint' }, w)).toBe('Other hint');
+    expect(nextStep({ code: 'CANCELLED', message: 'x' }, w)).toBe(w.next);
+    expect(nextStep({ code: 'CANCELLED', message: 'x', hint: '  ' }, w)).toBe(w.next);
+    expect(nextStep({ code: 'CANCELLED', message: 'x', hint: 'Other hint' }, w)).toBe('Other hint');
   });
 });
