@@ -67,7 +67,12 @@ export function parseGetAssertionResponse(body: Map<unknown, unknown> | undefine
     if (typeof user.get('displayName') === 'string') out.user.displayName = user.get('displayName') as string;
   }
   const n = body.get(0x05);
-  if (typeof n === 'number') out.numberOfCredentials = n;
+  if (n !== undefined) {
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+      throw new InvalidCborError('getAssertion: numberOfCredentials must be a positive integer');
+    }
+    out.numberOfCredentials = n;
+  }
   const selected = body.get(0x06);
   if (typeof selected === 'boolean') out.userSelected = selected;
   const lbk = body.get(0x07);

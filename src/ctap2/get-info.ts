@@ -166,6 +166,13 @@ function uint(v: unknown, name: string): number | undefined {
   return v;
 }
 
+/** An element that must be present (inside arrays and maps, CBOR undefined is not "absent"). */
+function requiredUint(v: unknown, name: string): number {
+  const n = uint(v, name);
+  if (n === undefined) fail(name, 'an unsigned integer');
+  return n;
+}
+
 function bool(v: unknown, name: string): boolean | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== 'boolean') fail(name, 'a boolean');
@@ -191,7 +198,7 @@ function stringArray(v: unknown, name: string): string[] | undefined {
 function uintArray(v: unknown, name: string): number[] | undefined {
   if (v === undefined) return undefined;
   if (!Array.isArray(v)) fail(name, 'an array of unsigned integers');
-  return v.map((n) => uint(n, name)!);
+  return v.map((n) => requiredUint(n, name));
 }
 
 function options(v: unknown): Record<string, boolean> {
@@ -225,7 +232,7 @@ function certifications(v: unknown): Record<string, number> | undefined {
   const out: Record<string, number> = {};
   for (const [k, value] of v) {
     if (typeof k !== 'string') fail('certifications', 'keyed by text strings');
-    out[k] = uint(value, `certification ${k}`)!;
+    out[k] = requiredUint(value, `certification ${k}`);
   }
   return out;
 }
