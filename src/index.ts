@@ -67,7 +67,8 @@ export { toCoseKeyAgreement, fromCoseKeyAgreement, type EcPublicKey } from './pi
 export type { HidConnection, HidDeviceDescriptor, DeviceProvider, TransportKind } from './transport/connection.js';
 export type { VirtualHidDevice } from './transport/virtual-device.js';
 export { InMemoryConnection, InMemoryProvider, type InMemoryKey } from './transport/in-memory.js';
-export { NodeHidProvider, NodeHidConnection, classifyNodeHidError, FIDO_USAGE_PAGE, FIDO_USAGE, LINUX_UDEV_RULE } from './transport/node-hid.js';
+export { NodeHidProvider, NodeHidConnection, classifyNodeHidError, FIDO_USAGE_PAGE, FIDO_USAGE } from './transport/node-hid.js';
+export { UDEV_RULE_FILE, DEFAULT_UDEV_RULE_PATH, udevRuleInstallCommand } from './transport/udev-rule.js';
 export {
   UdpProvider,
   UdpConnection,

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BrowserWindow, app, ipcMain, session, shell } from 'electron';
+import { UDEV_RULE_FILE } from '../../src/transport/udev-rule.js';
 import { createKeyService } from '../../src/usecases/key-service.js';
 import { CONTENT_SECURITY_POLICY } from '../csp.js';
 import { createExternalOpener, withExternalOpener } from '../external-links.js';
@@ -34,6 +35,10 @@ function start(): void {
 
   const baseService = createKeyService({
     demo: { stateFile: join(app.getPath('userData'), 'demo-key.json'), enabled: launch.demo },
+    // electron-builder's extraResources puts the rule under resources/linux in an installed app.
+    udevRulePath: app.isPackaged
+      ? join(process.resourcesPath, 'linux', UDEV_RULE_FILE)
+      : join(app.getAppPath(), 'resources', 'linux', UDEV_RULE_FILE),
     ...(launch.orgProfilePath ? { orgProfilePath: launch.orgProfilePath } : {}),
   });
   const openExternal = createExternalOpener({

@@ -12,14 +12,13 @@ import {
   TimeoutError,
   TransportError,
 } from '../errors.js';
+import { UDEV_RULE_FILE, udevRuleInstallCommand } from './udev-rule.js';
 import type { DeviceProvider, HidConnection, HidDeviceDescriptor } from './connection.js';
 
 /** FIDO HID usage page and usage (§11.2.8.1). */
 export const FIDO_USAGE_PAGE = 0xf1d0;
 export const FIDO_USAGE = 0x01;
 
-/** The udev rule shipped with the app (relative to the install's resources). */
-export const LINUX_UDEV_RULE = 'resources/linux/70-security-key-manager.rules';
 
 /** The parts of node-hid this file uses (node-hid 3). */
 export interface NodeHidDeviceInfo {
@@ -58,6 +57,7 @@ export function classifyNodeHidError(
   error: unknown,
   operation: HidOperation,
   platform: NodeJS.Platform = process.platform,
+  udevRulePath?: string,
 ): SkmError {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown } | null)?.code;
@@ -77,7 +77,7 @@ export function classifyNodeHidError(
   if (/eacces|eperm|permission denied|access denied|not permitted/.test(text) || (operation === 'open' && /cannot open device/.test(text))) {
     return new PermissionDeniedError(
       'This app is not allowed to open the security key.',
-      permissionFix(platform),
+      permissionFix(platform, udevRulePath),
       { cause: error },
     );
   }
@@ -91,10 +91,10 @@ export function classifyNodeHidError(
   return new TransportError(`USB HID ${operation} failed: ${message}`, { cause: error });
 }
 
-function permissionFix(platform: NodeJS.Platform): string {
+function permissionFix(platform: NodeJS.Platform, udevRulePath?: string): string {
   switch (platform) {
     case 'linux':
-      return `Install the udev rule ${LINUX_UDEV_RULE} into /etc/udev/rules.d/ (then run: sudo udevadm control --reload-rules && sudo udevadm trigger), then unplug the key and plug it in again.`;
+      return `Install the app's udev rule (${UDEV_RULE_FILE}), then unplug the key and plug it in again: ${udevRuleInstallCommand(udevRulePath)}`;
     case 'win32':
       return 'Windows lets only administrators talk to security keys directly: run the app as administrator.';
     case 'darwin':
@@ -169,8 +169,14 @@ export class NodeHidConnection implements HidConnection {
 
 /** Lists and opens FIDO keys (usage page 0xF1D0, usage 0x01) through node-hid. */
 export class NodeHidProvider implements DeviceProvider {
-  /** `load` replaces the node-hid import (tests). */
-  constructor(private readonly load: Loader = loadNodeHid) {}
+  /**
+   * `load` replaces the node-hid import (tests); `udevRulePath` is where this install keeps its
+   * udev rule, so a permission error can name the exact command that fixes it.
+   */
+  constructor(
+    private readonly load: Loader = loadNodeHid,
+    private readonly udevRulePath?: string,
+  ) {}
 
   async list(): Promise<HidDeviceDescriptor[]> {
     const hid = await this.load();
@@ -178,7 +184,7 @@ export class NodeHidProvider implements DeviceProvider {
     try {
       devices = await hid.devicesAsync();
     } catch (e) {
-      throw classifyNodeHidError(e, 'list');
+      throw classifyNodeHidError(e, 'list', process.platform, this.udevRulePath);
     }
     const seen = new Set<string>();
     const out: HidDeviceDescriptor[] = [];
@@ -199,7 +205,7 @@ export class NodeHidProvider implements DeviceProvider {
     try {
       return new NodeHidConnection(await hid.HIDAsync.open(path));
     } catch (e) {
-      throw classifyNodeHidError(e, 'open');
+      throw classifyNodeHidError(e, 'open', process.platform, this.udevRulePath);
     }
   }
 }

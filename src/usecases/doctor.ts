@@ -10,16 +10,16 @@ import { release } from 'node:os';
 import { join } from 'node:path';
 import type { DoctorCheck, DoctorReport } from './types.js';
 import { nativeLibraryFix } from './to-error-info.js';
+import { UDEV_RULE_FILE, udevRuleInstallCommand } from '../transport/udev-rule.js';
 
-export const UDEV_RULE_FILE = '70-security-key-manager.rules';
 const UDEV_DIRS = ['etc/udev/rules.d', 'run/udev/rules.d', 'lib/udev/rules.d', 'usr/lib/udev/rules.d'];
 const LIB_DIRS = ['usr/lib/x86_64-linux-gnu', 'lib/x86_64-linux-gnu', 'usr/lib/aarch64-linux-gnu', 'lib/aarch64-linux-gnu', 'usr/lib64', 'lib64', 'usr/lib', 'lib'];
 /** Windows 10 1903 (build 18362) reserves raw FIDO HID access to administrators. */
 export const WINDOWS_FIDO_ADMIN_BUILD = 18362;
 
-const INSTALL_RULE_FIX =
-  `sudo cp resources/linux/${UDEV_RULE_FILE} /etc/udev/rules.d/ && sudo udevadm control --reload-rules && sudo udevadm trigger` +
-  '   (then unplug and reinsert the key)';
+function installRuleFix(rulePath?: string): string {
+  return `${udevRuleInstallCommand(rulePath)}   (then unplug and reinsert the key)`;
+}
 
 export interface DoctorOptions {
   platform?: NodeJS.Platform;
@@ -34,6 +34,8 @@ export interface DoctorOptions {
   /** Windows: build number and whether this process runs elevated. */
   windowsBuild?: () => number;
   isElevated?: () => Promise<boolean>;
+  /** Where this install keeps its udev rule, for the fix text (default: the source checkout's copy). */
+  udevRulePath?: string;
 }
 
 /** Run every check that applies to this platform. Never throws; each problem is a failed check. */
@@ -42,8 +44,8 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
   const checks: DoctorCheck[] = [];
   if (platform === 'linux') {
     const root = opts.root ?? '/';
-    checks.push(await checkHidraw(root, opts.canReadWrite ?? defaultCanReadWrite));
-    checks.push(await checkUdevRule(root));
+    checks.push(await checkHidraw(root, opts.canReadWrite ?? defaultCanReadWrite, installRuleFix(opts.udevRulePath)));
+    checks.push(await checkUdevRule(root, installRuleFix(opts.udevRulePath)));
     const ld = await (opts.ldconfig ?? defaultLdconfig)().catch(() => undefined);
     checks.push(await checkLibrary(root, ld, 'libudev', 'libudev.so.1', 'fail', 'node-hid finds keys through libudev.'));
     checks.push(await checkLibrary(root, ld, 'libusb', 'libusb-1.0.so.0', 'warn', 'Only the libusb build of node-hid needs it; the default hidraw build does not.'));
@@ -83,7 +85,7 @@ export function declaresFidoUsage(descriptor: Uint8Array): boolean {
   return false;
 }
 
-async function checkHidraw(root: string, canReadWrite: (p: string) => Promise<boolean>): Promise<DoctorCheck> {
+async function checkHidraw(root: string, canReadWrite: (p: string) => Promise<boolean>, fix: string): Promise<DoctorCheck> {
   const base = { id: 'hidraw-access', title: 'Access to USB security keys (/dev/hidraw*)' };
   const nodes = (await listDir(join(root, 'dev'))).filter((n) => /^hidraw\d+$/.test(n)).sort();
   if (nodes.length === 0) {
@@ -114,7 +116,7 @@ async function checkHidraw(root: string, canReadWrite: (p: string) => Promise<bo
     ...base,
     status: known ? 'fail' : 'warn',
     detail: `You cannot open ${denied.join(', ')}: Linux only lets root use ${known ? 'this security key' : 'these devices'} until a udev rule grants access.`,
-    fix: INSTALL_RULE_FIX,
+    fix,
   };
 }
 
@@ -125,7 +127,7 @@ function grantsFido(name: string, content: string): boolean {
   return /(ID_FIDO_TOKEN|ID_SECURITY_TOKEN|fido_id)/.test(content) && /uaccess/.test(content);
 }
 
-async function checkUdevRule(root: string): Promise<DoctorCheck> {
+async function checkUdevRule(root: string, fix: string): Promise<DoctorCheck> {
   const base = { id: 'udev-rule', title: 'udev rule for FIDO security keys' };
   const found: string[] = [];
   let fidoId = false;
@@ -153,7 +155,7 @@ async function checkUdevRule(root: string): Promise<DoctorCheck> {
     detail: fidoId
       ? "systemd's fido_id rule is present, but nothing gives security keys to the logged-in user."
       : 'No udev rule gives the logged-in user access to FIDO security keys.',
-    fix: INSTALL_RULE_FIX,
+    fix,
   };
 }
 

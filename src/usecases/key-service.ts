@@ -64,6 +64,8 @@ export interface KeyServiceOptions {
   reset?: ResetWizardOptions;
   /** Tests: idle lifetime of a passkey session (default 5 minutes). */
   passkeySessionIdleMs?: number;
+  /** Where this install keeps its Linux udev rule, so permission fixes name the right file. */
+  udevRulePath?: string;
 }
 
 interface OpenKey {
@@ -325,7 +327,7 @@ export class KeyService {
   // ---- computer and organisation ----
 
   async runDoctor(): Promise<DoctorReport> {
-    return runDoctorChecks();
+    return runDoctorChecks(this.opts.udevRulePath ? { udevRulePath: this.opts.udevRulePath } : {});
   }
 
   async getOrgProfile(): Promise<OrgProfileState> {
@@ -412,7 +414,7 @@ export class KeyService {
       const list: WatchedProvider[] = [];
       if (this.opts.usb !== false) {
         const { NodeHidProvider } = await import('../transport/node-hid.js');
-        list.push({ provider: new NodeHidProvider() });
+        list.push({ provider: new NodeHidProvider(undefined, this.opts.udevRulePath) });
       }
       if (this.opts.udp) {
         const { UdpProvider } = await import('../transport/udp.js');

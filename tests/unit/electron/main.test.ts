@@ -36,6 +36,8 @@ const h = { state: undefined as any };
 
 async function boot({ argv = ['electron', '.'], lock = true } = {}) {
   vi.resetModules();
+  // Electron sets this on process; the packaged app keeps extraResources there.
+  (process as { resourcesPath?: string }).resourcesPath = '/opt/Security Key Manager/resources';
   const fake: FakeService = fakeService({
     getOrgProfile: () => ({ source: 'default', profile: { portalUrl: 'https://portal.nhs.net', allowedHosts: ['portal.nhs.net'] } }),
   });
@@ -142,9 +144,11 @@ describe('electron main', () => {
     expect(win.shown).toBe(true);
   });
 
-  it('creates the service with the demo key off by default, on with --demo, state file in userData', async () => {
+  it('creates the service with the demo key off by default, on with --demo, state file in userData, the installed udev rule', async () => {
     const off = await boot();
     expect(off.options()).toMatchObject({ demo: { enabled: false, stateFile: join('/home/user/.config/Security Key Manager', 'demo-key.json') } });
+    // Permission fixes name the udev rule where the installed app keeps it.
+    expect(off.options()).toMatchObject({ udevRulePath: join('/opt/Security Key Manager/resources', 'linux', '70-security-key-manager.rules') });
     const on = await boot({ argv: ['electron', '.', '--demo', '--org-profile=/etc/skm.json'] });
     expect(on.options()).toMatchObject({ demo: { enabled: true }, orgProfilePath: '/etc/skm.json' });
   });

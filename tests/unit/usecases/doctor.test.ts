@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { declaresFidoUsage, runDoctor, UDEV_RULE_FILE } from '../../../src/usecases/doctor.js';
+import { declaresFidoUsage, runDoctor } from '../../../src/usecases/doctor.js';
+import { UDEV_RULE_FILE } from '../../../src/transport/udev-rule.js';
 
 /** A HID report descriptor that starts with Usage Page (FIDO) 0xF1D0, Usage (CTAPHID) 0x01. */
 const FIDO_DESCRIPTOR = Buffer.from('06d0f10901a1010920150026ff007508954081020921150026ff00750895409102c0', 'hex');
@@ -57,6 +58,12 @@ describe('doctor (Linux) against a fake filesystem root', () => {
     expect(c.detail).toMatch(/\/dev\/hidraw3/);
     expect(c.fix).toMatch(/udevadm control --reload-rules/);
     expect(c.fix).toMatch(new RegExp(UDEV_RULE_FILE.replace(/\./g, '\\.')));
+  });
+
+  it("names this install's own copy of the rule, quoted when the path has spaces", async () => {
+    hidraw(3, FIDO_DESCRIPTOR);
+    const c = await check('hidraw-access', { canReadWrite: async () => false, udevRulePath: '/opt/Security Key Manager/resources/linux/x.rules' });
+    expect(c.fix).toContain("sudo cp '/opt/Security Key Manager/resources/linux/x.rules' /etc/udev/rules.d/70-security-key-manager.rules");
   });
 
   it('uses real file permissions by default', async () => {
