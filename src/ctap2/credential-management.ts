@@ -99,10 +99,10 @@ export class CredentialManagement {
       if (e instanceof CtapError && e.status === CtapStatus.CTAP2_ERR_NO_CREDENTIALS) return [];
       throw e;
     }
-    const total = first.has(Res.TOTAL_RPS) ? uint(first.get(Res.TOTAL_RPS), 'totalRPs') : 0;
-    if (total === 0) return [];
+    const count = first.has(Res.TOTAL_RPS) ? total(first.get(Res.TOTAL_RPS), 'totalRPs') : 0;
+    if (count === 0) return [];
     const out = [parseRp(first)];
-    for (let i = 1; i < total; i++) {
+    for (let i = 1; i < count; i++) {
       out.push(parseRp(await this.call(CredMgmtSubCommand.ENUMERATE_RPS_GET_NEXT_RP, undefined, false, opts)));
     }
     return out;
@@ -123,10 +123,10 @@ export class CredentialManagement {
       if (e instanceof CtapError && e.status === CtapStatus.CTAP2_ERR_NO_CREDENTIALS) return [];
       throw e;
     }
-    const total = first.has(Res.TOTAL_CREDENTIALS) ? uint(first.get(Res.TOTAL_CREDENTIALS), 'totalCredentials') : 0;
-    if (total === 0) return [];
+    const count = first.has(Res.TOTAL_CREDENTIALS) ? total(first.get(Res.TOTAL_CREDENTIALS), 'totalCredentials') : 0;
+    if (count === 0) return [];
     const out = [parseCredential(first)];
-    for (let i = 1; i < total; i++) {
+    for (let i = 1; i < count; i++) {
       out.push(parseCredential(await this.call(CredMgmtSubCommand.ENUMERATE_CREDENTIALS_GET_NEXT_CREDENTIAL, undefined, false, opts)));
     }
     return out;
@@ -178,11 +178,23 @@ function descriptor(d: CredentialDescriptor): Record<string, CborValue> {
   return { id: d.id, type: d.type };
 }
 
+/**
+ * No key holds anywhere near this many discoverable credentials (real keys: 25 to a few hundred);
+ * a larger total is a broken or hostile key, and following it would keep the host looping.
+ */
+const MAX_ENUMERATION = 10_000;
+
 function uint(v: unknown, name: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
     throw new InvalidCborError(`credentialManagement: ${name} must be an unsigned integer`);
   }
   return v;
+}
+
+function total(v: unknown, name: string): number {
+  const n = uint(v, name);
+  if (n > MAX_ENUMERATION) throw new InvalidCborError(`credentialManagement: ${name} of ${n} is beyond any real key`);
+  return n;
 }
 
 function parseRp(res: Map<unknown, unknown>): RpEntry {

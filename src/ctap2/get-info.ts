@@ -162,7 +162,7 @@ function fail(name: string, expected: string): never {
 function uint(v: unknown, name: string): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v === 'bigint' && v >= 0n && v <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(v);
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) fail(name, 'an unsigned integer');
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(name, 'an unsigned integer');
   return v;
 }
 

@@ -71,8 +71,6 @@ type Interrupt = 'aborted' | 'timeout';
 export class CtapHidDevice {
   private busy = false;
   private closed = false;
-  /** Set when a call ended without reading its whole answer; the next call drains stale reports first. */
-  private dirty = false;
 
   private constructor(
     private readonly conn: HidConnection,
@@ -130,7 +128,9 @@ export class CtapHidDevice {
     if (opts.signal?.aborted) throw new CancelledError();
     this.busy = true;
     try {
-      if (this.dirty) await this.drain();
+      // Always start from an empty queue: a report left over from an earlier exchange (a late or
+      // duplicated answer) must never be taken as the answer to this one.
+      await this.drain();
       return await this.exchange(cmd | 0x80, payload, opts);
     } finally {
       this.busy = false;
@@ -205,12 +205,7 @@ export class CtapHidDevice {
       const report = await readOrUndefined(this.conn, Math.min(this.options.pollMs, remaining));
       if (!report) continue;
       let message: Message | undefined;
-      try {
-        message = receiver.push(report);
-      } catch (e) {
-        this.dirty = true;
-        throw e;
-      }
+      message = receiver.push(report);
       if (!message) continue;
       if (message.cmd === CtapHidCmd.KEEPALIVE) {
         const state = keepaliveState(message.payload[0]);
@@ -229,7 +224,6 @@ export class CtapHidDevice {
         throw new CtapHidError(code);
       }
       if (message.cmd !== cmd) {
-        this.dirty = true;
         throw new ProtocolError(`Expected an answer to command 0x${hex(cmd)}, got 0x${hex(message.cmd)}`);
       }
       return message.payload;
@@ -241,26 +235,19 @@ export class CtapHidDevice {
    * CTAP2_ERR_KEEPALIVE_CANCEL, an ERROR frame, or a late answer) so the channel is clean again.
    */
   private async cancel(cmd: number): Promise<void> {
-    if (cmd !== CtapHidCmd.CBOR) {
-      this.dirty = true;
-      return;
-    }
+    if (cmd !== CtapHidCmd.CBOR) return;
     await this.send(CtapHidCmd.CANCEL, new Uint8Array(0));
     const receiver = new Receiver(this.channel);
     const end = Date.now() + this.options.cancelGraceMs;
     for (;;) {
       const remaining = end - Date.now();
-      if (remaining <= 0) {
-        this.dirty = true;
-        return;
-      }
+      if (remaining <= 0) return;
       const report = await readOrUndefined(this.conn, Math.min(this.options.pollMs, remaining));
       if (!report) continue;
       let message: Message | undefined;
       try {
         message = receiver.push(report);
       } catch {
-        this.dirty = true;
         return;
       }
       if (message && message.cmd !== CtapHidCmd.KEEPALIVE) return;
@@ -272,7 +259,6 @@ export class CtapHidDevice {
     for (let i = 0; i < 256; i++) {
       if (!(await readOrUndefined(this.conn, 0))) break;
     }
-    this.dirty = false;
   }
 }
 

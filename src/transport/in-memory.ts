@@ -36,6 +36,8 @@ export class InMemoryConnection implements HidConnection {
     }
     const next = this.queue.shift();
     if (next) return Promise.resolve(next);
+    // A zero timeout is a poll: answer at once rather than after a timer tick.
+    if (timeoutMs <= 0) return Promise.reject(new TimeoutError());
     if (this.waiter) return Promise.reject(new Error('Concurrent read on one connection'));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

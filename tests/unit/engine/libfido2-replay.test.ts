@@ -43,6 +43,22 @@ class PinnedTwo extends PinUvAuthProtocolTwo {
  * Feeds recorded answers: INIT when the host sends INIT; then, for each completed host request,
  * the next recorded entry (plus any KEEPALIVE entries in front of it). Records host requests.
  */
+/**
+ * Some recordings hold several answers in one entry (an RP list: begin, then each getNext). A key
+ * sends each answer only after its request, so the replay hands them out one message at a time.
+ */
+function perMessage(entry: WireEntry): WireEntry[] {
+  const list = entry.frames_padded64 ?? entry.frames;
+  const groups: string[][] = [];
+  for (const h of list) {
+    const isInit = (parseInt(h.slice(8, 10), 16) & 0x80) !== 0;
+    if (isInit || groups.length === 0) groups.push([h]);
+    else groups[groups.length - 1]!.push(h);
+  }
+  if (groups.length <= 1) return [entry];
+  return groups.map((g) => ({ ...entry, frames: g, frames_padded64: undefined }) as WireEntry);
+}
+
 class Replay {
   readonly conn: ScriptedConnection;
   readonly requests: { cid: number; cmd: number; payload: Uint8Array }[] = [];
@@ -50,7 +66,7 @@ class Replay {
   private partial: { cid: number; cmd: number; bcnt: number; data: number[] } | null = null;
 
   constructor(names: (string | WireEntry)[]) {
-    this.queue = names.map((n) => (typeof n === 'string' ? wire(n) : n));
+    this.queue = names.flatMap((n) => perMessage(typeof n === 'string' ? wire(n) : n));
     this.conn = new ScriptedConnection((r) => this.onWrite(r));
   }
 

@@ -10,7 +10,7 @@ import { fuzzSupervised } from '../../fuzz/supervisor.js';
 import { targets } from '../../fuzz/targets.js';
 
 const SEED = 20261204;
-const CASES = 6000;
+const CASES = 20_000;
 
 let report: FuzzReport;
 
