@@ -3,13 +3,13 @@
  * Behaves like hidraw: each connection has its own input queue fed with every report the device
  * sends; an unplug fails pending and later calls with DisconnectedError.
  */
-import { DisconnectedError, TimeoutError } from '../errors.js';
+import { DisconnectedError } from '../errors.js';
 import type { DeviceProvider, HidConnection, HidDeviceDescriptor } from './connection.js';
+import { ReportQueue } from './report-queue.js';
 import type { VirtualHidDevice } from './virtual-device.js';
 
 export class InMemoryConnection implements HidConnection {
-  private readonly queue: Uint8Array[] = [];
-  private waiter: { resolve: (r: Uint8Array) => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | null = null;
+  private readonly queue = new ReportQueue();
   private closed = false;
   private gone = false;
   private readonly unsubscribe: (() => void)[];
@@ -17,14 +17,20 @@ export class InMemoryConnection implements HidConnection {
   constructor(private readonly device: VirtualHidDevice) {
     if (!device.connected) throw new DisconnectedError('The key is not plugged in');
     this.unsubscribe = [
-      device.onReport((report) => this.deliver(report)),
-      device.onDisconnect(() => this.disconnect()),
+      // Copy: the host must never see later mutations of the device's buffer, nor it ours.
+      device.onReport((report) => {
+        if (!this.closed) this.queue.push(Uint8Array.from(report));
+      }),
+      device.onDisconnect(() => {
+        this.gone = true;
+        this.queue.clear();
+        this.queue.fail(new DisconnectedError());
+      }),
     ];
   }
 
   async write(report: Uint8Array): Promise<void> {
     this.ensureOpen();
-    // Copy: the device must never see later mutations of the caller's buffer.
     this.device.receive(Uint8Array.from(report));
   }
 
@@ -34,52 +40,14 @@ export class InMemoryConnection implements HidConnection {
     } catch (e) {
       return Promise.reject(e);
     }
-    const next = this.queue.shift();
-    if (next) return Promise.resolve(next);
-    // A zero timeout is a poll: answer at once rather than after a timer tick.
-    if (timeoutMs <= 0) return Promise.reject(new TimeoutError());
-    if (this.waiter) return Promise.reject(new Error('Concurrent read on one connection'));
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiter = null;
-        reject(new TimeoutError());
-      }, timeoutMs);
-      this.waiter = { resolve, reject, timer };
-    });
+    return this.queue.read(timeoutMs);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     for (const u of this.unsubscribe) u();
-    this.fail(new DisconnectedError('Connection closed'));
-  }
-
-  private deliver(report: Uint8Array): void {
-    if (this.closed) return;
-    const copy = Uint8Array.from(report);
-    if (this.waiter) {
-      const { resolve, timer } = this.waiter;
-      clearTimeout(timer);
-      this.waiter = null;
-      resolve(copy);
-    } else {
-      this.queue.push(copy);
-    }
-  }
-
-  private disconnect(): void {
-    this.gone = true;
-    this.queue.length = 0;
-    this.fail(new DisconnectedError());
-  }
-
-  private fail(error: Error): void {
-    if (!this.waiter) return;
-    const { reject, timer } = this.waiter;
-    clearTimeout(timer);
-    this.waiter = null;
-    reject(error);
+    this.queue.fail(new DisconnectedError('Connection closed'));
   }
 
   private ensureOpen(): void {

@@ -5,9 +5,10 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
-import { DisconnectedError, SkmError, TimeoutError, TransportError } from '../errors.js';
+import { DisconnectedError, SkmError, TransportError } from '../errors.js';
 import { CtapHidDevice } from '../ctaphid/device.js';
 import type { DeviceProvider, HidConnection, HidDeviceDescriptor } from './connection.js';
+import { ReportQueue } from './report-queue.js';
 
 /** A UDP endpoint. */
 export interface UdpAddress {
@@ -30,8 +31,7 @@ const REPORT_SIZE = 64;
 
 /** A HidConnection over one UDP socket. */
 export class UdpConnection implements HidConnection {
-  private readonly queue: Uint8Array[] = [];
-  private waiter: { resolve: (r: Uint8Array) => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | null = null;
+  private readonly queue = new ReportQueue();
   private closed = false;
 
   constructor(
@@ -42,9 +42,9 @@ export class UdpConnection implements HidConnection {
     socket.on('message', (msg, rinfo) => {
       if (rinfo.address !== device.host || rinfo.port !== device.port) return; // not our key
       if (msg.length !== REPORT_SIZE) return; // not a HID report
-      this.deliver(new Uint8Array(msg));
+      if (!this.closed) this.queue.push(new Uint8Array(msg));
     });
-    socket.on('error', (e) => this.fail(new TransportError(`UDP transport failed: ${e.message}`, { cause: e })));
+    socket.on('error', (e) => this.queue.fail(new TransportError(`UDP transport failed: ${e.message}`, { cause: e })));
   }
 
   /** The local address the socket is bound to (useful with listen port 0). */
@@ -67,24 +67,13 @@ export class UdpConnection implements HidConnection {
 
   read(timeoutMs: number): Promise<Uint8Array> {
     if (this.closed) return Promise.reject(new DisconnectedError('Connection closed'));
-    const next = this.queue.shift();
-    if (next) return Promise.resolve(next);
-    // A zero timeout is a poll: answer at once rather than after a timer tick.
-    if (timeoutMs <= 0) return Promise.reject(new TimeoutError());
-    if (this.waiter) return Promise.reject(new TransportError('Concurrent read on one connection'));
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiter = null;
-        reject(new TimeoutError());
-      }, timeoutMs);
-      this.waiter = { resolve, reject, timer };
-    });
+    return this.queue.read(timeoutMs);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.fail(new DisconnectedError('Connection closed'));
+    this.queue.fail(new DisconnectedError('Connection closed'));
     await new Promise<void>((resolve) => {
       try {
         this.socket.close(() => resolve());
@@ -94,25 +83,6 @@ export class UdpConnection implements HidConnection {
     });
   }
 
-  private deliver(report: Uint8Array): void {
-    if (this.closed) return;
-    if (this.waiter) {
-      const { resolve, timer } = this.waiter;
-      clearTimeout(timer);
-      this.waiter = null;
-      resolve(report);
-    } else {
-      this.queue.push(report);
-    }
-  }
-
-  private fail(error: Error): void {
-    if (!this.waiter) return;
-    const { reject, timer } = this.waiter;
-    clearTimeout(timer);
-    this.waiter = null;
-    reject(error);
-  }
 }
 
 /** Bind the host socket and return a connection to the key at `device`. */
