@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -223,6 +223,8 @@ let cli: string;
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 beforeAll(async () => {
+  // node_modules/.cache does not exist in a fresh checkout until something creates it.
+  mkdirSync(join(root, 'node_modules', '.cache'), { recursive: true });
   const outdir = mkdtempSync(join(root, 'node_modules', '.cache', 'skm-hygiene-cli-'));
   await run(process.execPath, [join(root, 'scripts', 'build-cli.mjs'), '--outdir', outdir, '--quiet', '--no-cache'], '');
   cli = join(outdir, 'skm.cjs');
