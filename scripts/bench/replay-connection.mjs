@@ -54,6 +54,8 @@ export class ReplayConnection {
   read(timeoutMs) {
     const next = this.queue.shift();
     if (next) return Promise.resolve(next);
+    // A zero timeout is a poll, as on the real transports.
+    if (timeoutMs <= 0) return Promise.reject(this.makeTimeoutError());
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiter = null;
