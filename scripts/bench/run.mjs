@@ -8,6 +8,8 @@
 //  3. Cold start of `skm info --json --simulator` against `node -e 0`.
 //  4. Reset timing: the use case's reset wizard on an in-memory key that is unplugged and plugged
 //     back programmatically; time from the key's arrival to the reset command reaching the key.
+//  5. Idle cost of watching for keys: CPU time of this process while the key watcher polls the
+//     real USB enumeration (node-hid), against the same process sitting idle without it.
 //
 // Usage: node scripts/bench/run.mjs [--quick]
 // Host overhead passes on the replay figure (our code only); CPU over UDP is printed beside it.
@@ -29,6 +31,7 @@ const N = {
   changePin: quick ? 10 : 40,
   replay: quick ? 5_000 : 20_000,
   coldStart: quick ? 7 : 21,
+  idleMs: quick ? 4_000 : 10_000,
   reset: quick ? 3 : 8,
   warmup: 20,
 };
@@ -287,6 +290,30 @@ async function benchReset(E) {
   return { ...summary(samples), max: Math.max(...samples) };
 }
 
+/** CPU share of one core while idle, without and then with the key watcher polling USB. */
+async function benchIdleWatcher(E) {
+  const cpuShare = async (ms) => {
+    const cpu = process.cpuUsage();
+    const t = performance.now();
+    await new Promise((r) => setTimeout(r, ms));
+    const used = process.cpuUsage(cpu);
+    return (used.user + used.system) / 1000 / (performance.now() - t);
+  };
+  const baseline = await cpuShare(N.idleMs);
+  const service = E.createKeyService({ usb: true });
+  const off = service.onEvent(() => {});
+  try {
+    await service.listKeys().catch(() => []); // load node-hid before measuring
+    // Let start-up work (module compilation, the first collections) settle: idle means steady state.
+    await new Promise((r) => setTimeout(r, 2_000));
+    const watching = await cpuShare(N.idleMs);
+    return { baseline, watching, added: watching - baseline };
+  } finally {
+    off();
+    await service.close?.();
+  }
+}
+
 function row(cells, widths) {
   return cells.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd();
 }
@@ -332,6 +359,13 @@ async function main() {
     results.reset = await benchReset(E);
   } catch (e) {
     results.resetError = e.message;
+  }
+
+  log('idle watcher …');
+  try {
+    results.idle = await benchIdleWatcher(E);
+  } catch (e) {
+    results.idleError = e.message;
   }
 
   const o = results.ours;
@@ -399,6 +433,19 @@ async function main() {
     ]);
   } else {
     targets.push(['reset sent after key arrival', '<= 300 ms', 'not measured', 'MISS', results.resetError ?? '']);
+  }
+  if (results.idle) {
+    const i = results.idle;
+    const pct = (x) => `${(x * 100).toFixed(2)}%`;
+    targets.push([
+      'idle cost of watching for keys',
+      '< 1% of a core',
+      `${pct(i.watching)} with the watcher polling USB every 250 ms vs ${pct(i.baseline)} idle without it (+${pct(Math.max(0, i.added))})`,
+      i.watching < 0.01 ? 'PASS' : 'MISS',
+      i.watching < 0.01 ? '' : 'enumeration is costlier than expected on this machine',
+    ]);
+  } else {
+    targets.push(['idle cost of watching for keys', '< 1% of a core', 'not measured', 'MISS', results.idleError ?? '']);
   }
   const w2 = [38, 18, 100, 5];
   lines.push('', row(['target', 'goal', 'measured', 'result'], w2), row(w2.map((w) => '-'.repeat(w)), w2));
