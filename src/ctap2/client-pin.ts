@@ -262,7 +262,7 @@ function hashPin(pin: string): Uint8Array {
 
 function uintField(res: Map<unknown, unknown>, key: number, name: string): number {
   const v = res.get(key);
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new InvalidCborError(`clientPIN: ${name} is missing or not an unsigned integer`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new InvalidCborError(`clientPIN: ${name} is missing or not an unsigned integer`);
   return v;
 }
 

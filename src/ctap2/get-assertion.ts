@@ -68,7 +68,7 @@ export function parseGetAssertionResponse(body: Map<unknown, unknown> | undefine
   }
   const n = body.get(0x05);
   if (n !== undefined) {
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) {
       throw new InvalidCborError('getAssertion: numberOfCredentials must be a positive integer');
     }
     out.numberOfCredentials = n;

@@ -221,7 +221,7 @@ function algorithms(v: unknown): PublicKeyCredentialParameters[] | undefined {
     const type = entry.get('type');
     const alg = entry.get('alg');
     if (typeof type !== 'string') fail('algorithms type', 'a text string');
-    if (typeof alg !== 'number' || !Number.isInteger(alg)) fail('algorithms alg', 'an integer');
+    if (typeof alg !== 'number' || !Number.isSafeInteger(alg)) fail('algorithms alg', 'an integer');
     return { type, alg };
   });
 }
