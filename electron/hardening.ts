@@ -63,6 +63,8 @@ export function hardenWebContents(contents: WebContentsLike, options: HardeningO
     handOver(typeof url === 'string' ? url : (event as { url?: unknown }).url);
   });
   contents.on('will-redirect', (event: PreventableEvent) => event.preventDefault());
+  // The page has no frames (frame-src 'none'); should one appear anyway, it may not navigate.
+  contents.on('will-frame-navigate', (event: PreventableEvent) => event.preventDefault());
   contents.on('will-attach-webview', (event: PreventableEvent) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
     handOver(url);

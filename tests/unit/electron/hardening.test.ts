@@ -1,4 +1,6 @@
 /** Hardening handlers (electron/hardening.ts) on fake webContents, session and app objects. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../../electron/csp.js';
 import { hardenSession, hardenWebContents, installAppHardening } from '../../../electron/hardening.js';
@@ -53,13 +55,14 @@ function fakeSession() {
 }
 
 describe('hardenWebContents', () => {
-  it('cancels every navigation, redirect and <webview>, handing navigations to the external opener', async () => {
+  it('cancels every navigation (top frame and subframes), redirect and <webview>, handing navigations to the external opener', async () => {
     const c = fakeContents();
     const openExternal = vi.fn(async () => false);
     hardenWebContents(c, { openExternal });
     expect(c.fire('will-navigate', 'https://portal.nhs.net/')).toBe(true);
     expect(c.fire('will-navigate', 'file:///etc/passwd')).toBe(true);
     expect(c.fire('will-redirect', 'https://evil.example/')).toBe(true);
+    expect(c.fire('will-frame-navigate', 'https://evil.example/')).toBe(true);
     expect(c.fire('will-attach-webview', {}, {})).toBe(true);
     expect(openExternal.mock.calls).toEqual([['https://portal.nhs.net/'], ['file:///etc/passwd']]);
   });
@@ -117,6 +120,14 @@ describe('CSP', () => {
     expect(directives['object-src']).toEqual(["'none'"]);
     expect(directives['frame-ancestors']).toEqual(["'none'"]);
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-inline|unsafe-eval|https?:|\*/);
+  });
+
+  it('the page carries the same policy in its meta tag, for loads where no header applies (file://)', () => {
+    const html = readFileSync(join(__dirname, '..', '..', '..', 'renderer', 'index.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
+    // A meta tag cannot carry frame-ancestors (browsers ignore it there); everything else must match.
+    const expected = CONTENT_SECURITY_POLICY.split('; ').filter((d) => !d.startsWith('frame-ancestors')).join('; ');
+    expect(meta).toBe(expected);
   });
 });
 
