@@ -36,6 +36,9 @@ test('key events reach the page: unplug and plug', async ({ page, bridge }) => {
     (window as any).skm.onEvent((e: unknown) => (window as any).__events.push(e));
   });
   await bridge.unplug();
+  // A person takes longer than one key poll to plug a key back in; wait until the removal was seen.
+  const keyEvents = () => page.evaluate(() => (window as any).__events.filter((e: any) => e.type === 'keys-changed').length);
+  await expect.poll(keyEvents).toBe(1);
   await bridge.plug();
   await expect
     .poll(async () => page.evaluate(() => (window as any).__events.filter((e: any) => e.type === 'keys-changed').map((e: any) => [e.removed, e.added])))
