@@ -3,7 +3,8 @@
  * driven out of order:
  *
  *   idle -> awaiting-confirmation (prepare: one key only, single-use token bound to it)
- *        -> unplug (start: token + both acknowledgements) -> replug (same model, same serial)
+ *        -> unplug (start: token + both acknowledgements, still the same key, one start at a time)
+ *        -> replug (same model, same serial, and no other key attached)
  *        -> touch (reset sent at once on arrival; countdown of the 10 s window)
  *        -> done | failed | cancelled; "too late" goes back to unplug for another try.
  *
@@ -67,16 +68,22 @@ const TRANSITIONS: Record<ResetPhase, ResetPhase[]> = {
   cancelled: ['awaiting-confirmation'],
 };
 
-interface PendingToken {
-  value: Buffer;
-  keyId: string;
-  expiresAt: number;
-}
-
 interface Identity {
   vendorId: number;
   productId: number;
   serialNumber?: string;
+}
+
+interface PendingToken {
+  value: Buffer;
+  keyId: string;
+  /** The key the user confirmed: a freed device path (/dev/hidrawN) can be handed to the next key plugged in. */
+  identity: Identity;
+  expiresAt: number;
+}
+
+function identityOf(k: Identity): Identity {
+  return { vendorId: k.vendorId, productId: k.productId, ...(k.serialNumber ? { serialNumber: k.serialNumber } : {}) };
 }
 
 /** Same model, and the same serial where the key exposes one. */
@@ -95,6 +102,8 @@ export class ResetWizard {
   private token: PendingToken | undefined;
   private target: ResetTarget | undefined;
   private controller: AbortController | undefined;
+  /** Set while start() checks the keys, before the reset runs: a second start or a prepare is refused meanwhile. */
+  private starting = false;
   private readonly o: Required<ResetWizardOptions>;
 
   constructor(
@@ -128,7 +137,7 @@ export class ResetWizard {
 
   /** Step 1: check there is exactly this one key, and hand out a confirmation token and the losses. */
   async prepare(keyId: string): Promise<ResetPreparation> {
-    if (this.isActive) throw new UseCaseError('INVALID_STATE', 'A reset is already in progress.', { hint: 'Finish or cancel it first.' });
+    if (this.isActive || this.starting) throw new UseCaseError('INVALID_STATE', 'A reset is already in progress.', { hint: 'Finish or cancel it first.' });
     const keys = await this.deps.listKeys();
     const key = keys.find((k) => k.id === keyId);
     if (!key) throw new UseCaseError('KEY_NOT_FOUND', 'That security key is not plugged in.');
@@ -139,7 +148,7 @@ export class ResetWizard {
     }
     const target = await this.deps.describe(keyId);
     const value = randomBytes(32);
-    this.token = { value, keyId, expiresAt: this.o.now() + this.o.tokenTtlMs };
+    this.token = { value, keyId, identity: identityOf(key), expiresAt: this.o.now() + this.o.tokenTtlMs };
     this.target = target;
     this.to('awaiting-confirmation', { keyId, clear: true });
     return {
@@ -154,19 +163,37 @@ export class ResetWizard {
 
   /**
    * Step 2: with the token and both acknowledgements, run unplug -> replug -> touch. Resolves
-   * with the final status (done, failed or cancelled); refusals throw before anything happens.
+   * with the final status (done, failed or cancelled, also for a cancel while the keys are being
+   * checked); refusals throw before anything happens.
    */
   async start(keyId: string, ack: ResetAcknowledgement): Promise<ResetStatus> {
-    if (this.isActive) throw new UseCaseError('INVALID_STATE', 'A reset is already in progress.');
-    this.checkToken(keyId, ack);
+    if (this.isActive || this.starting) throw new UseCaseError('INVALID_STATE', 'A reset is already in progress.');
+    const pending = this.checkToken(keyId, ack);
     if (ack.understandsLoss !== true || ack.hasBackupSignIn !== true) {
       throw new UseCaseError('RESET_NOT_CONFIRMED', 'The reset was not started: both confirmations are needed.', {
         hint: 'Confirm that you understand what a reset erases and that you have another way to sign in (an authenticator app or a second key). If you have no other way, ask your Local Administrator first.',
       });
     }
-    const keys = await this.deps.listKeys();
+    // Only one start at a time: without this, two starts could both pass the token check above
+    // while waiting for the key list, and both run.
+    this.starting = true;
+    let keys: KeySummary[];
+    try {
+      keys = await this.deps.listKeys();
+    } finally {
+      this.starting = false;
+    }
+    // A cancel (or anything else) may have happened during that wait.
+    if (this.phase === 'cancelled') return this.status;
+    if (this.phase !== 'awaiting-confirmation' || this.token !== pending) {
+      throw new UseCaseError('RESET_NOT_CONFIRMED', 'The reset was not started: the confirmation is no longer valid.', { hint: 'Prepare the reset again and confirm it.' });
+    }
     const key = keys.find((k) => k.id === keyId);
     if (!key) throw new UseCaseError('KEY_NOT_FOUND', 'That security key is not plugged in any more.', { hint: 'Plug it in and prepare the reset again.' });
+    if (!sameKey(key, pending.identity)) {
+      this.token = undefined; // the confirmation was for the other key: withdraw it
+      throw new UseCaseError('RESET_NOT_CONFIRMED', 'The reset was not started: a different key is plugged in now.', { hint: 'Prepare the reset again.' });
+    }
     if (keys.length > 1) throw new UseCaseError('MULTIPLE_KEYS', 'More than one security key is plugged in.', { hint: 'Unplug every other key, then start again.' });
     this.token = undefined; // single use: consumed by a start that goes ahead
     const controller = new AbortController();
@@ -188,7 +215,7 @@ export class ResetWizard {
     this.controller?.abort();
   }
 
-  private checkToken(keyId: string, ack: ResetAcknowledgement): void {
+  private checkToken(keyId: string, ack: ResetAcknowledgement): PendingToken {
     const t = this.token;
     const notConfirmed = (message: string) =>
       new UseCaseError('RESET_NOT_CONFIRMED', message, { hint: 'Prepare the reset again and confirm it.' });
@@ -200,10 +227,11 @@ export class ResetWizard {
       this.token = undefined;
       throw notConfirmed('The reset was not started: the confirmation has expired.');
     }
+    return t;
   }
 
   private async run(original: KeySummary, signal: AbortSignal): Promise<ResetStatus> {
-    const identity: Identity = original;
+    const identity = identityOf(original);
     let goneId = original.id;
     try {
       for (let attempt = 1; ; attempt++) {
@@ -213,7 +241,16 @@ export class ResetWizard {
 
         this.to('replug', { keyId: goneId });
         this.deps.emitProgress?.(goneId, { step: 'replug', windowMs: this.o.windowMs });
-        const back = await this.waitFor(signal, this.o.replugPollMs, (keys) => keys.find((k) => sameKey(k, identity)));
+        const back = await this.waitFor(signal, this.o.replugPollMs, (keys) => {
+          const hit = keys.find((k) => sameKey(k, identity));
+          // With another key attached, keys of one model without serials cannot be told apart: never guess which to erase.
+          if (hit && keys.length > 1) {
+            throw new UseCaseError('MULTIPLE_KEYS', 'More than one security key is plugged in, so the reset was not sent.', {
+              hint: 'Nothing was erased. Unplug every other key and start again.',
+            });
+          }
+          return hit;
+        });
         const arrivedAt = this.o.now();
         goneId = back.id;
 

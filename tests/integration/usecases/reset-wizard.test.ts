@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { profiles } from '../../../src/authenticator/index.js';
 import type { ResetStatus } from '../../../src/usecases/types.js';
 import { MARKER_PIN, Rig, addPasskey, errorOf, outcomeOf, until } from './helpers.js';
@@ -202,7 +202,7 @@ describe('guarded factory reset', () => {
     expect(final.outcome?.code).toBe('TIMEOUT');
   });
 
-  it('waits for the same key: another key of the same model with another serial is ignored', async () => {
+  it('waits for the same key: another key of the same model with another serial is ignored (it must go before the key returns)', async () => {
     rig = new Rig();
     const a = rig.addKey('a', { serialNumber: 'S-1', policy: { kind: 'manual' } });
     const s = rig.start({ reset: FAST });
@@ -215,6 +215,8 @@ describe('guarded factory reset', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(b.presence.waiting).toBe(false);
     expect((await s.getResetStatus()).phase).toBe('replug');
+    // Two keys attached at once would fail with MULTIPLE_KEYS (tested below), so the other one goes first.
+    b.key.unplug();
     a.key.plug();
     await until(() => a.presence.waiting, 2_000);
     a.presence.touch();
@@ -238,5 +240,153 @@ describe('guarded factory reset', () => {
     expect(statuses(rig).find((x) => x.phase === 'touch')?.longTouch).toBe(true);
     k.presence.touch();
     expect((await run).phase).toBe('done');
+  });
+});
+
+/** Fail fast instead of hanging when a promise does not settle in time (a bug would otherwise run to the 5 s wait timeout). */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let t: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    t = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(t));
+}
+
+/** Holds every key listing of a provider until released, so a test can act while the service waits for the list. */
+function holdListings(rig: Rig) {
+  const list = rig.provider.list.bind(rig.provider);
+  let held: (() => void)[] | undefined;
+  rig.provider.list = async () => {
+    if (held) await new Promise<void>((r) => held!.push(r));
+    return list();
+  };
+  return {
+    hold: () => {
+      held = [];
+    },
+    get waiting() {
+      return held?.length ?? 0;
+    },
+    release: () => {
+      const waiters = held ?? [];
+      held = undefined;
+      for (const r of waiters) r();
+    },
+  };
+}
+
+describe('guarded factory reset: the right key, once', () => {
+  let rig: Rig;
+  afterEach(async () => rig.close());
+
+  it('refuses when another key now has the path the reset was prepared for, and withdraws the token', async () => {
+    rig = new Rig();
+    const a = rig.addKey('a', { serialNumber: 'S-1', policy: { kind: 'manual' } });
+    const s = rig.start({ reset: FAST });
+    const prep = await s.prepareReset(a.path);
+    // Key A goes; key B (same model, another serial) arrives and gets the same device path.
+    a.key.unplug();
+    rig.provider.remove(a.path);
+    const b = rig.addKey('a', { serialNumber: 'S-2', policy: { kind: 'manual' } });
+    expect(b.path).toBe(a.path);
+    const e = await errorOf(s.startReset(b.path, { confirmationToken: prep.confirmationToken, ...ACK }));
+    expect(e.outcome).toBe('RESET_NOT_CONFIRMED');
+    expect(e.message).toBe('The reset was not started: a different key is plugged in now.');
+    expect(e.details.hint).toBe('Prepare the reset again.');
+    expect(phaseSeen(rig, 'unplug')).toBe(false);
+    expect(b.presence.waiting).toBe(false);
+    // The token is gone: even with key A back at that path it no longer works.
+    b.key.unplug();
+    rig.provider.remove(b.path);
+    rig.provider.add({ device: a.key, descriptor: { name: 'a', vendorId: a.key.profile.vendorId, productId: a.key.profile.productId, serialNumber: 'S-1' } });
+    a.key.plug();
+    expect(await outcomeOf(s.startReset(a.path, { confirmationToken: prep.confirmationToken, ...ACK }))).toBe('RESET_NOT_CONFIRMED');
+    expect(phaseSeen(rig, 'unplug')).toBe(false);
+  });
+
+  it('a key of another model on the same path is refused too', async () => {
+    rig = new Rig();
+    const a = rig.addKey('a');
+    const s = rig.start({ reset: FAST });
+    const prep = await s.prepareReset(a.path);
+    a.key.unplug();
+    rig.provider.remove(a.path);
+    const b = rig.addKey('a', { profile: { ...profiles.ctap21, vendorId: 0x20a0, productId: 0x42b1 }, policy: { kind: 'manual' } });
+    expect(b.path).toBe(a.path);
+    const e = await errorOf(s.startReset(b.path, { confirmationToken: prep.confirmationToken, ...ACK }));
+    expect(e.outcome).toBe('RESET_NOT_CONFIRMED');
+    expect(e.message).toMatch(/different key/);
+    expect(phaseSeen(rig, 'unplug')).toBe(false);
+  });
+
+  it('fails with MULTIPLE_KEYS when the key comes back together with another key of the same model, sending nothing', async () => {
+    rig = new Rig();
+    // The other key sorts first in the key list, so taking "the first match" would pick it.
+    const other = rig.addKey('a', { policy: { kind: 'manual' } });
+    other.key.unplug();
+    const k = rig.addKey('b', { policy: { kind: 'manual' } });
+    const s = rig.start({ reset: FAST });
+    const prep = await s.prepareReset(k.path);
+    const run = s.startReset(k.path, { confirmationToken: prep.confirmationToken, ...ACK });
+    await until(() => phaseSeen(rig, 'unplug'), 2_000, 'unplug phase');
+    k.key.unplug();
+    await until(() => phaseSeen(rig, 'replug'), 2_000, 'replug phase');
+    other.key.plug();
+    k.key.plug();
+    const final = await within(run, 2_000, 'the reset');
+    expect(final.phase).toBe('failed');
+    expect(final.outcome?.code).toBe('MULTIPLE_KEYS');
+    expect(final.outcome?.message).toBe('More than one security key is plugged in, so the reset was not sent.');
+    expect(final.outcome?.hint).toBe('Nothing was erased. Unplug every other key and start again.');
+    expect(phaseSeen(rig, 'touch')).toBe(false);
+    expect(rig.events.some((e) => e.type === 'progress' && e.operation === 'reset' && e.progress.step === 'sending')).toBe(false);
+    expect(other.presence.waiting).toBe(false);
+    expect(k.presence.waiting).toBe(false);
+    // Once the other key is gone, a new reset can be prepared.
+    other.key.unplug();
+    expect((await s.prepareReset(k.path)).keyId).toBe(k.path);
+  });
+
+  it('two simultaneous starts with one token: the second is refused and the first can still be cancelled', async () => {
+    rig = new Rig();
+    const a = rig.addKey('a', { policy: { kind: 'manual' } });
+    const s = rig.start({ reset: FAST });
+    const prep = await s.prepareReset(a.path);
+    const first = s.startReset(a.path, { confirmationToken: prep.confirmationToken, ...ACK });
+    const second = s.startReset(a.path, { confirmationToken: prep.confirmationToken, ...ACK });
+    const e = await within(errorOf(second), 1_000, 'the second start');
+    expect(e.outcome).toBe('INVALID_STATE');
+    expect(e.message).toBe('A reset is already in progress.');
+    await until(() => phaseSeen(rig, 'unplug'), 2_000, 'unplug phase');
+    await s.cancelReset();
+    const final = await within(first, 1_000, 'the first start');
+    expect(final.phase).toBe('cancelled');
+    expect(final.outcome?.code).toBe('CANCELLED');
+    expect(statuses(rig).filter((x) => x.phase === 'unplug')).toHaveLength(1);
+    expect(statuses(rig).map((x) => x.phase)).not.toContain('failed');
+  });
+
+  it('a cancel while the start is still looking at the keys ends cleanly as cancelled', async () => {
+    rig = new Rig();
+    const a = rig.addKey('a', { policy: { kind: 'manual' } });
+    const s = rig.start({ reset: FAST });
+    const prep = await s.prepareReset(a.path);
+    const gate = holdListings(rig);
+    gate.hold();
+    onTestFinished(() => gate.release());
+    const run = s.startReset(a.path, { confirmationToken: prep.confirmationToken, ...ACK });
+    await until(() => gate.waiting > 0, 2_000, 'the key listing');
+    await new Promise((r) => setTimeout(r, 20));
+    // No second start and no new preparation while the first start is under way.
+    expect(await within(outcomeOf(s.startReset(a.path, { confirmationToken: prep.confirmationToken, ...ACK })), 500, 'a second start')).toBe('INVALID_STATE');
+    expect(await within(outcomeOf(s.prepareReset(a.path)), 500, 'a new preparation')).toBe('INVALID_STATE');
+    await s.cancelReset();
+    gate.release();
+    const final = await within(run, 1_000, 'the start');
+    expect(final.phase).toBe('cancelled');
+    expect(final.outcome?.code).toBe('CANCELLED');
+    expect(phaseSeen(rig, 'unplug')).toBe(false);
+    // The token went with the cancel.
+    expect(await outcomeOf(s.startReset(a.path, { confirmationToken: prep.confirmationToken, ...ACK }))).toBe('RESET_NOT_CONFIRMED');
   });
 });

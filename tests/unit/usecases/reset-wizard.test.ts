@@ -96,6 +96,82 @@ describe('ResetWizard (scripted)', () => {
     expect(final.outcome?.message).toMatch(/plugged back/);
   });
 
+  it('refuses a start when another key has taken the path, and withdraws the token', async () => {
+    const { state, deps } = world([]);
+    const w = new ResetWizard(deps, fast);
+    const prep = await w.prepare('/dev/hidraw1');
+    state.keys = [key('/dev/hidraw1', 'S2')];
+    await expect(w.start('/dev/hidraw1', { confirmationToken: prep.confirmationToken, ...ACK })).rejects.toMatchObject({
+      outcome: 'RESET_NOT_CONFIRMED',
+      message: 'The reset was not started: a different key is plugged in now.',
+      details: { hint: 'Prepare the reset again.' },
+    });
+    state.keys = [key('/dev/hidraw1', 'S1')];
+    await expect(w.start('/dev/hidraw1', { confirmationToken: prep.confirmationToken, ...ACK })).rejects.toMatchObject({ outcome: 'RESET_NOT_CONFIRMED' });
+    expect(state.statuses.some((s) => s.phase === 'unplug')).toBe(false);
+    expect(state.sent).toEqual([]);
+  });
+
+  it('keys without a serial: another model on the same path is refused', async () => {
+    const { state, deps } = world([]);
+    state.keys = [key('/dev/hidraw1')];
+    const w = new ResetWizard(deps, fast);
+    const prep = await w.prepare('/dev/hidraw1');
+    state.keys = [{ ...key('/dev/hidraw1'), productId: 0x0120 }];
+    await expect(w.start('/dev/hidraw1', { confirmationToken: prep.confirmationToken, ...ACK })).rejects.toMatchObject({ outcome: 'RESET_NOT_CONFIRMED' });
+    expect(state.sent).toEqual([]);
+  });
+
+  it('replug: the key coming back alongside another key fails with MULTIPLE_KEYS and sends nothing', async () => {
+    const { state, deps } = world([]);
+    state.keys = [key('/dev/hidraw1')];
+    const w = new ResetWizard(deps, fast);
+    const prep = await w.prepare('/dev/hidraw1');
+    const run = w.start('/dev/hidraw1', { confirmationToken: prep.confirmationToken, ...ACK });
+    while (!state.statuses.some((s) => s.phase === 'unplug')) await new Promise((r) => setTimeout(r, 1));
+    state.keys = [];
+    while (!state.statuses.some((s) => s.phase === 'replug')) await new Promise((r) => setTimeout(r, 1));
+    state.keys = [key('/dev/hidraw2'), key('/dev/hidraw1')];
+    const final = await run;
+    expect(final.phase).toBe('failed');
+    expect(final.outcome).toMatchObject({
+      code: 'MULTIPLE_KEYS',
+      message: 'More than one security key is plugged in, so the reset was not sent.',
+      hint: 'Nothing was erased. Unplug every other key and start again.',
+    });
+    expect(state.sent).toEqual([]);
+  });
+
+  it('two starts at once: the second is refused, a cancel during the first start ends it as cancelled', async () => {
+    const { state, deps } = world([]);
+    let release: () => void = () => {};
+    const list = deps.listKeys;
+    let gated = false;
+    deps.listKeys = async () => {
+      if (gated) await new Promise<void>((r) => (release = r));
+      return list();
+    };
+    const w = new ResetWizard(deps, fast);
+    const prep = await w.prepare('/dev/hidraw1');
+    gated = true;
+    const first = w.start('/dev/hidraw1', { confirmationToken: prep.confirmationToken, ...ACK });
+    await expect(w.start('/dev/hidraw1', { confirmationToken: prep.confirmationToken, ...ACK })).rejects.toMatchObject({
+      outcome: 'INVALID_STATE',
+      message: 'A reset is already in progress.',
+    });
+    await expect(w.prepare('/dev/hidraw1')).rejects.toMatchObject({ outcome: 'INVALID_STATE' });
+    w.cancel();
+    gated = false;
+    release();
+    const final = await first;
+    expect(final.phase).toBe('cancelled');
+    expect(final.outcome?.code).toBe('CANCELLED');
+    expect(state.statuses.some((s) => s.phase === 'unplug')).toBe(false);
+    await expect(w.start('/dev/hidraw1', { confirmationToken: prep.confirmationToken, ...ACK })).rejects.toMatchObject({ outcome: 'RESET_NOT_CONFIRMED' });
+    // A fresh preparation works afterwards.
+    expect((await w.prepare('/dev/hidraw1')).keyId).toBe('/dev/hidraw1');
+  });
+
   it('sameKey: vendor, product, and serial where there is one', () => {
     expect(sameKey(key('a', 'S1'), key('b', 'S1'))).toBe(true);
     expect(sameKey(key('a', 'S1'), key('b', 'S2'))).toBe(false);
