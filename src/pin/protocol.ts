@@ -27,13 +27,15 @@ export class EcdhKeyPair {
     this.publicKey = fromUncompressedPoint(this.ecdh.getPublicKey());
   }
 
-  /** Z: the x-coordinate of the shared point. Throws ProtocolError for a point not on the curve. */
+  /** Z: the x-coordinate of the shared point (zero it after use). Throws ProtocolError for a point not on the curve. */
   sharedPoint(peer: EcPublicKey): Uint8Array {
+    let z: Buffer;
     try {
-      return new Uint8Array(this.ecdh.computeSecret(toUncompressedPoint(peer)));
+      z = this.ecdh.computeSecret(toUncompressedPoint(peer));
     } catch (cause) {
       throw new ProtocolError('The key sent an invalid key-agreement public key', { cause });
     }
+    return takeBytes(z);
   }
 }
 
@@ -42,7 +44,7 @@ export class PinUvAuthProtocolOne {
 
   /** shared secret = SHA-256(Z) */
   kdf(z: Uint8Array): Uint8Array {
-    return new Uint8Array(createHash('sha256').update(z).digest());
+    return takeBytes(createHash('sha256').update(z).digest());
   }
 
   /** Host side: new ephemeral key pair, ECDH with the authenticator's key, derive the secret. */
@@ -89,8 +91,11 @@ export class PinUvAuthProtocolTwo extends PinUvAuthProtocolOne {
   override kdf(z: Uint8Array): Uint8Array {
     const salt = new Uint8Array(32);
     const out = new Uint8Array(64);
-    out.set(new Uint8Array(hkdfSync('sha256', z, salt, 'CTAP2 HMAC key', 32)), 0);
-    out.set(new Uint8Array(hkdfSync('sha256', z, salt, 'CTAP2 AES key', 32)), 32);
+    const hmacKey = new Uint8Array(hkdfSync('sha256', z, salt, 'CTAP2 HMAC key', 32));
+    const aesKeyBytes = new Uint8Array(hkdfSync('sha256', z, salt, 'CTAP2 AES key', 32));
+    out.set(hmacKey, 0);
+    out.set(aesKeyBytes, 32);
+    zeroize(hmacKey, aesKeyBytes); // views over hkdfSync's own ArrayBuffers
     return out;
   }
 
@@ -138,8 +143,26 @@ function hmac(key: Uint8Array, message: Uint8Array): Uint8Array {
   return new Uint8Array(createHmac('sha256', key).update(message).digest());
 }
 
+/**
+ * Copy node:crypto output into memory of its own and zero the original. A plain Uint8Array never
+ * comes from Node's shared Buffer pool, so zeroing the copy later really wipes the secret.
+ */
+function takeBytes(b: Buffer): Uint8Array {
+  const out = new Uint8Array(b.length);
+  out.set(b);
+  b.fill(0);
+  return out;
+}
+
+/** AES-256-CBC without padding. No Buffer.concat: it may allocate from the shared pool, where a decrypted token would outlive destroy(). */
 function aesCbc(mode: 'encrypt' | 'decrypt', key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
   const cipher = mode === 'encrypt' ? createCipheriv('aes-256-cbc', key, iv) : createDecipheriv('aes-256-cbc', key, iv);
   cipher.setAutoPadding(false);
-  return new Uint8Array(Buffer.concat([cipher.update(data), cipher.final()]));
+  const head = cipher.update(data);
+  const tail = cipher.final();
+  const out = new Uint8Array(head.length + tail.length);
+  out.set(head, 0);
+  out.set(tail, head.length);
+  zeroize(head, tail);
+  return out;
 }

@@ -93,6 +93,8 @@ export class KeyService {
   private providersReady: Promise<void> | undefined;
   private demo: SoftwareKeyHandle | undefined;
   private demoEnabled: boolean;
+  /** Why the demo key could not start, while demo mode is off because of it. */
+  private demoError: UseCaseError | undefined;
   private simulator: SoftwareKeyHandle | undefined;
   private orgProfile: Promise<OrgProfileState> | undefined;
   private providerError: unknown;
@@ -349,7 +351,16 @@ export class KeyService {
   async setDemoMode(enabled: boolean): Promise<void> {
     if (typeof enabled !== 'boolean') throw new UseCaseError('INVALID_ARGUMENT', 'Demo mode is on or off.');
     await this.ensureProviders();
-    if (enabled) await this.ensureDemo();
+    if (enabled) {
+      try {
+        await this.ensureDemo();
+      } catch (e) {
+        this.demoEnabled = false;
+        this.demoError = asUseCaseError(e);
+        throw this.demoError;
+      }
+      this.demoError = undefined;
+    }
     this.demoEnabled = enabled;
     if (!enabled && this.demo) this.forgetKey(this.demo.path);
     await this.watcher.refresh();
@@ -428,23 +439,81 @@ export class KeyService {
       }
       for (const p of this.opts.extraProviders ?? []) list.push({ provider: p });
       this.providers = list;
-      if (this.demoEnabled) await this.ensureDemo();
+      if (this.demoEnabled) {
+        // A broken demo key must not take the real keys down with it (this promise is cached):
+        // demo mode stays off, and the damaged file stays put until setDemoMode(true), which reports it.
+        try {
+          await this.ensureDemo(false);
+        } catch (e) {
+          this.demoEnabled = false;
+          this.demoError = asUseCaseError(e);
+        }
+      }
     })();
     return this.providersReady;
   }
 
-  private async ensureDemo(): Promise<SoftwareKeyHandle> {
+  /**
+   * Start the demo key once. A state file it cannot use is reported as a UseCaseError; with
+   * `setAside` a damaged one is also moved aside, so the next start is fresh.
+   */
+  private async ensureDemo(setAside = true): Promise<SoftwareKeyHandle> {
     if (!this.demo) {
       const stateFile = this.opts.demo?.stateFile;
-      const demo = await createSoftwareKey({ name: 'demo', manualPresence: true, ...(stateFile ? { stateFile } : {}) });
+      let demo: SoftwareKeyHandle;
+      try {
+        demo = await createSoftwareKey({ name: 'demo', manualPresence: true, ...(stateFile ? { stateFile } : {}) });
+      } catch (e) {
+        throw await this.demoStartError(e, stateFile, setAside);
+      }
       demo.presence.onRequest((waiting) => this.emit({ type: 'demo-touch-wait', waiting }));
       this.demo ??= demo;
     }
     return this.demo;
   }
 
+  private async demoStartError(e: unknown, stateFile: string | undefined, setAside: boolean): Promise<UseCaseError> {
+    // Loaded only on this failure path: createSoftwareKey has already loaded it.
+    const { DamagedStateError, setAsideDamagedState } = await import('../authenticator/state-store.js');
+    if (stateFile && e instanceof DamagedStateError) {
+      if (!setAside) {
+        return new UseCaseError(
+          'INVALID_STATE',
+          'The demo key could not start: its saved state is damaged.',
+          { hint: 'Switch demo mode on to keep the damaged state aside and start a fresh demo key.' },
+          { cause: e },
+        );
+      }
+      let aside: string | undefined;
+      try {
+        aside = setAsideDamagedState(stateFile);
+      } catch {
+        // cannot move it: say so in the hint below
+      }
+      return new UseCaseError(
+        'INVALID_STATE',
+        'The demo key could not start: its saved state is damaged.',
+        {
+          hint: aside
+            ? `The damaged state was kept as ${aside} and the demo key was reset. Switch demo mode on again to start a fresh demo key (no PIN, no passkeys).`
+            : `Move or delete ${stateFile}, then switch demo mode on again to start a fresh demo key.`,
+        },
+        { cause: e },
+      );
+    }
+    return new UseCaseError(
+      'INVALID_STATE',
+      'The demo key could not start: its saved state cannot be read or written.',
+      { hint: stateFile ? `Check that ${stateFile} and its folder can be read and written by you, or move the file away, then switch demo mode on again.` : 'Switch demo mode on again.' },
+      { cause: e },
+    );
+  }
+
   private requireDemo(): SoftwareKeyHandle {
-    if (!this.demo || !this.demoEnabled) throw new UseCaseError('INVALID_STATE', 'Demo mode is off.', { hint: 'Switch demo mode on first.' });
+    if (!this.demo || !this.demoEnabled) {
+      if (this.demoError) throw new UseCaseError('INVALID_STATE', `Demo mode is off. ${this.demoError.message}`, this.demoError.details);
+      throw new UseCaseError('INVALID_STATE', 'Demo mode is off.', { hint: 'Switch demo mode on first.' });
+    }
     return this.demo;
   }
 

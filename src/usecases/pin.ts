@@ -9,7 +9,7 @@ import type { Ctap2 } from '../ctap2/ctap2.js';
 import { CtapError, PinRuleError } from '../errors.js';
 import { CtapStatus } from '../ctap2/status.js';
 import { zeroize } from '../pin/protocol.js';
-import { preparePin } from '../pin/rules.js';
+import { PIN_MAX_BYTES, preparePin } from '../pin/rules.js';
 import { describeOutcome, type ErrorContext, toErrorInfo } from './to-error-info.js';
 import type { PinChangeResult } from './types.js';
 import { UseCaseError } from './use-case-error.js';
@@ -40,6 +40,27 @@ export function checkNewPin(newPin: string, confirmPin: string, minPINLength: nu
     zeroize(preparePin(newPin, minPINLength, maxPINLength));
   } catch (e) {
     throw asUseCaseError(e, 'pin');
+  }
+}
+
+/** The shortest PIN any key holds: CTAP 2.0 required 4 bytes, CTAP 2.1 4 code points (at least 4 bytes). */
+const CURRENT_PIN_MIN_BYTES = 4;
+
+/**
+ * Refuse a current PIN that no key can hold, before it is sent (CTAP 2.1 §6.5.1, §6.5.5.5: a key
+ * stores 4 to 63 bytes of UTF-8 with no trailing 0x00; CTAP 2.0 keys counted the 4 in bytes, so
+ * bytes, not code points, is the bound that holds for every key). Sending it would only cost a try.
+ */
+export function checkCurrentPinPossible(pin: string): void {
+  const bytes = new TextEncoder().encode(pin.normalize('NFC'));
+  const impossible = bytes.length < CURRENT_PIN_MIN_BYTES || bytes.length > PIN_MAX_BYTES || bytes[bytes.length - 1] === 0;
+  zeroize(bytes);
+  if (impossible) {
+    throw new UseCaseError(
+      'INVALID_ARGUMENT',
+      "That cannot be this key's PIN: a PIN is 4 to 63 bytes long and no key accepts a shorter one. Nothing was sent, so no try was used.",
+      { hint: 'Check the PIN and try again.' },
+    );
   }
 }
 
@@ -97,6 +118,7 @@ export async function changePin(
 ): Promise<PinChangeResult> {
   requirePinSupport(ctap2);
   if (typeof currentPin !== 'string' || currentPin.length === 0) throw new UseCaseError('INVALID_ARGUMENT', 'Enter the current PIN.');
+  checkCurrentPinPossible(currentPin);
   const info = await ctap2.refreshInfo(opts);
   checkNewPin(newPin, confirmPin, info.minPINLength, info.maxPINLength, currentPin);
   if (info.options.clientPin !== true) throw new UseCaseError('PIN_NOT_SET', 'This key has no PIN yet, so there is nothing to change.');
@@ -126,6 +148,7 @@ async function afterPinChange(ctap2: Ctap2, pin: ClientPin, opts: CallOptions): 
 export async function tokenWithPin(ctap2: Ctap2, pinText: string, permissions: number, opts: CallOptions = {}): Promise<PinUvAuthToken> {
   requirePinSupport(ctap2);
   if (typeof pinText !== 'string' || pinText.length === 0) throw new UseCaseError('INVALID_ARGUMENT', 'Enter the PIN.');
+  checkCurrentPinPossible(pinText);
   if (ctap2.info.options.clientPin !== true) throw new UseCaseError('PIN_NOT_SET', 'This key has no PIN yet. Set a PIN first.');
   const pin = new ClientPin(ctap2);
   await checkPinUsable(pin, opts);
