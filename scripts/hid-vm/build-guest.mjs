@@ -9,8 +9,8 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..',
 export const GUEST_ENTRIES = ['guest-suite', 'key-process', 'unprivileged-check'];
 
 /**
- * Parts of src/ are written alongside this rig. An import of a src module that does not exist
- * yet becomes an empty module, and the suite reports the checks that need it as TODO.
+ * An import of a src module that does not exist becomes an empty module and is listed in
+ * `missing`, so the host entry can refuse to run (and say which) instead of failing to bundle.
  */
 function missingSrcAsEmpty(projectDir, missing) {
   const src = path.join(projectDir, 'src') + path.sep;
