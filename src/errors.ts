@@ -132,7 +132,3 @@ export class PinRuleError extends SkmError {
     super('PIN_RULE', message);
   }
 }
-
-export function isSkmError(e: unknown): e is SkmError {
-  return e instanceof SkmError;
-}

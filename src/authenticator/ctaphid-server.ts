@@ -2,7 +2,8 @@
  * The device side of CTAPHID (CTAP 2.1 §11.2): channel allocation with CTAPHID_INIT, message
  * reassembly with the spec's limits, one transaction at a time (CHANNEL_BUSY for the others),
  * CANCEL, KEEPALIVE while a request is pending, and CTAPHID_ERROR for every framing fault.
- * Framing itself comes from ../ctaphid/framing.ts so host and device cannot drift apart.
+ * Packet encoding (fragment, INIT response, constants) comes from ../ctaphid/framing.ts; the
+ * reassembly here is the device's own, since it also enforces per-channel timeouts and busy rules.
  */
 import { BROADCAST_CID, Capability, CtapHidCmd, MAX_MESSAGE_SIZE, REPORT_SIZE, encodeInitResponse, fragment } from '../ctaphid/framing.js';
 import { CtapStatus } from '../ctap2/status.js';
@@ -90,11 +91,6 @@ export class CtapHidServer {
     } else {
       this.onContinuation(cid, r[4]!, r.subarray(5));
     }
-  }
-
-  /** True while a request is being processed (used to send an immediate UP_NEEDED keepalive). */
-  get busyChannel(): number | undefined {
-    return this.active?.cid;
   }
 
   /** Send a KEEPALIVE now if a request is pending (e.g. the key just started blinking). */

@@ -3,12 +3,10 @@
  * IPv6 hosts are written in brackets: [::1]:8111.
  */
 import { isIP } from 'node:net';
+import type { UdpAddress } from '../transport/udp-defaults.js';
 import { UsageError } from './usage-error.js';
 
-export interface UdpAddress {
-  host: string;
-  port: number;
-}
+export type { UdpAddress };
 
 const HOSTNAME = /^(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,62})(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,62}))*$/;
 

@@ -5,12 +5,14 @@
  */
 import { parseUdpAddress, type UdpAddress } from './address.js';
 import { UsageError } from './usage-error.js';
+import { DEFAULT_UDP_DEVICE, DEFAULT_UDP_LISTEN } from '../transport/udp-defaults.js';
 
 export type SimulatorProfile = 'ctap21' | 'ctap20' | 'u2f';
 export const SIMULATOR_PROFILES: readonly SimulatorProfile[] = ['ctap21', 'ctap20', 'u2f'];
 
-export const DEFAULT_UDP_LISTEN: UdpAddress = { host: '127.0.0.1', port: 7112 };
-export const DEFAULT_SIMULATOR_LISTEN: UdpAddress = { host: '127.0.0.1', port: 8111 };
+export { DEFAULT_UDP_LISTEN };
+/** `skm simulator` listens where hosts expect a simulated key. */
+export const DEFAULT_SIMULATOR_LISTEN: UdpAddress = DEFAULT_UDP_DEVICE;
 
 /** Where keys come from: USB (default), one HID-over-UDP address, or an in-process software key. */
 export type KeySource =
@@ -49,7 +51,6 @@ export type Command =
       manualTouch: boolean;
     };
 
-export type CommandName = Command['name'];
 
 export interface Invocation {
   command: Command;

@@ -7,7 +7,7 @@
 import type { KeyEvent, Progress, ResetStatus } from '../usecases/types.js';
 import type { Output } from './output.js';
 
-/** How long the engine waits for a touch by default (CtapHidDevice: 30 s for user-presence commands). */
+/** How long the touch test waits for a touch (TOUCH_TIMEOUT_MS in src/usecases/touch.ts; not imported, to keep start-up light). */
 export const TOUCH_WAIT_MS = 30_000;
 
 export class ProgressView {

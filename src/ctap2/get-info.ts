@@ -109,7 +109,7 @@ export function parseGetInfo(body: Map<unknown, unknown>): AuthenticatorInfo {
 
 /** Send authenticatorGetInfo (request `04`) and parse the answer. */
 export async function getInfo(device: CtapHidDevice, opts?: CallOptions): Promise<AuthenticatorInfo> {
-  const body = await sendCbor(device, Ctap2Command.GET_INFO, undefined, { timeoutMs: 5_000, ...opts });
+  const body = await sendCbor(device, Ctap2Command.GET_INFO, undefined, { ...opts, timeoutMs: opts?.timeoutMs ?? 5_000 });
   if (!body) throw new InvalidCborError('getInfo: the key sent no data');
   return parseGetInfo(body);
 }

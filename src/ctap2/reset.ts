@@ -12,13 +12,6 @@ export const RESET_TIMEOUT_MS = 30_000;
 
 /** authenticatorReset (§6.6); waits for the touch the key asks for. */
 export async function reset(ctap2: Ctap2, opts?: CallOptions): Promise<void> {
-  await ctap2.send(Ctap2Command.RESET, undefined, { timeoutMs: RESET_TIMEOUT_MS, ...withoutUndefined(opts) });
-}
-
-function withoutUndefined(opts?: CallOptions): CallOptions {
-  const out: CallOptions = {};
-  if (opts?.signal) out.signal = opts.signal;
-  if (opts?.onKeepalive) out.onKeepalive = opts.onKeepalive;
-  if (opts?.timeoutMs !== undefined) out.timeoutMs = opts.timeoutMs;
-  return out;
+  // An explicit `timeoutMs: undefined` must not wipe out the reset's own default.
+  await ctap2.send(Ctap2Command.RESET, undefined, { ...opts, timeoutMs: opts?.timeoutMs ?? RESET_TIMEOUT_MS });
 }

@@ -7,6 +7,7 @@ import { createSocket } from 'node:dgram';
 import { REPORT_SIZE } from '../ctaphid/framing.js';
 import { TransportError } from '../errors.js';
 import type { VirtualHidDevice } from './virtual-device.js';
+import { DEFAULT_UDP_DEVICE, DEFAULT_UDP_LISTEN } from './udp-defaults.js';
 
 export interface UdpEndpoint {
   host: string;
@@ -21,8 +22,8 @@ export interface UdpServer {
 
 /** Listen on `listen` (default 127.0.0.1:8111) and send the device's reports to `peer` (default 127.0.0.1:7112). */
 export function serveUdp(device: VirtualHidDevice, opts: { listen?: UdpEndpoint; peer?: UdpEndpoint } = {}): Promise<UdpServer> {
-  const listen = opts.listen ?? { host: '127.0.0.1', port: 8111 };
-  const peer = opts.peer ?? { host: '127.0.0.1', port: 7112 };
+  const listen = opts.listen ?? DEFAULT_UDP_DEVICE;
+  const peer = opts.peer ?? DEFAULT_UDP_LISTEN;
   const socket = createSocket(listen.host.includes(':') ? 'udp6' : 'udp4');
   let closed = false;
 

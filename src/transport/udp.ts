@@ -7,14 +7,13 @@ import { createSocket, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { DisconnectedError, SkmError, TransportError } from '../errors.js';
 import { CtapHidDevice } from '../ctaphid/device.js';
+import { REPORT_SIZE } from '../ctaphid/framing.js';
+import { DEFAULT_UDP_DEVICE, DEFAULT_UDP_LISTEN, type UdpAddress } from './udp-defaults.js';
+
+export { DEFAULT_UDP_DEVICE, DEFAULT_UDP_LISTEN, type UdpAddress };
 import type { DeviceProvider, HidConnection, HidDeviceDescriptor } from './connection.js';
 import { ReportQueue } from './report-queue.js';
 
-/** A UDP endpoint. */
-export interface UdpAddress {
-  host: string;
-  port: number;
-}
 
 /** Addresses of the simulated key and of this host. */
 export interface UdpOptions {
@@ -24,10 +23,6 @@ export interface UdpOptions {
   listen?: UdpAddress;
 }
 
-/** Simulator defaults: the key on 8111, the host on 7112. */
-export const DEFAULT_UDP_DEVICE: UdpAddress = { host: '127.0.0.1', port: 8111 };
-export const DEFAULT_UDP_LISTEN: UdpAddress = { host: '127.0.0.1', port: 7112 };
-const REPORT_SIZE = 64;
 
 /** A HidConnection over one UDP socket. */
 export class UdpConnection implements HidConnection {

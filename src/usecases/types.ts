@@ -144,8 +144,6 @@ export interface PinChangeResult {
   retries?: number;
 }
 
-export type TouchOutcome = 'touched';
-
 export interface Passkey {
   credentialId: string; // hex
   userId: string; // hex

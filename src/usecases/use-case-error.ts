@@ -35,7 +35,3 @@ export class UseCaseError extends SkmError {
     super(ENGINE_CODE[outcome] ?? 'INVALID_STATE', message, options);
   }
 }
-
-export function isUseCaseError(e: unknown, outcome?: OutcomeCode): e is UseCaseError {
-  return e instanceof UseCaseError && (outcome === undefined || e.outcome === outcome);
-}

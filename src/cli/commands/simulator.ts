@@ -10,6 +10,7 @@ import { errorInfoOf } from '../cli-error.js';
 import { ExitCode, exitCodeFor, type ExitCodeValue } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { LineReader, type PromptInput } from '../prompt.js';
+import { DEFAULT_UDP_LISTEN, sameUdpAddress } from '../../transport/udp-defaults.js';
 
 type SimulatorCommand = Extract<Command, { name: 'simulator' }>;
 
@@ -46,7 +47,7 @@ export async function runSimulator(cmd: SimulatorCommand, out: Output): Promise<
       [
         `Software security key (${cmd.profile}) listening on udp ${formatUdpAddress(listen)}, sending to ${formatUdpAddress(cmd.peer)}.`,
         cmd.stateFile ? `State is kept in ${cmd.stateFile}.` : 'It starts factory fresh, in memory (nothing is kept when it stops).',
-        `Use it with: skm --udp ${formatUdpAddress(listen)}${cmd.peer.host === '127.0.0.1' && cmd.peer.port === 7112 ? '' : ` --udp-listen ${formatUdpAddress(cmd.peer)}`} info`,
+        `Use it with: skm --udp ${formatUdpAddress(listen)}${sameUdpAddress(cmd.peer, DEFAULT_UDP_LISTEN) ? '' : ` --udp-listen ${formatUdpAddress(cmd.peer)}`} info`,
         cmd.manualTouch
           ? 'Touches are manual: when the key asks for a touch, press Enter here to touch it (type n and Enter to refuse).'
           : 'Touches are approved automatically.',
