@@ -5,7 +5,8 @@
  */
 import { type CborMap, encodeCbor } from '../cbor.js';
 import { CtapStatus } from '../ctap2/status.js';
-import { type DeviceContext, TokenPermission, supportedProtocol } from './device-context.js';
+import { type DeviceContext, TokenPermission } from './device-context.js';
+import { verifyToken } from './pin-uv-auth-param.js';
 import { Params, fail } from './request.js';
 
 export const ConfigSubCommand = { enableEnterpriseAttestation: 0x01, toggleAlwaysUv: 0x02, setMinPINLength: 0x03 } as const;
@@ -20,17 +21,13 @@ export function authenticatorConfig(ctx: DeviceContext, params: Params): CborMap
   const protected_ = ctx.state.pinHash !== undefined || ctx.state.alwaysUv;
   if (pinUvAuthParam) {
     const version = params.int(Req.pinUvAuthProtocol);
-    if (version === undefined) fail(CtapStatus.CTAP2_ERR_MISSING_PARAMETER);
-    const protocol = supportedProtocol(ctx, version);
     const encoded = subParams ? encodeCbor(params.raw(Req.subCommandParams) as CborMap) : new Uint8Array(0);
     const message = new Uint8Array(34 + encoded.length);
     message.fill(0xff, 0, 32);
     message[32] = 0x0d;
     message[33] = sub;
     message.set(encoded, 34);
-    const token = ctx.volatile.token;
-    if (!token.verify(protocol, message, pinUvAuthParam, ctx.now())) fail(CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID);
-    if (!token.has(TokenPermission.ACFG)) fail(CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID);
+    verifyToken(ctx, pinUvAuthParam, version, message, TokenPermission.ACFG);
   } else if (protected_) {
     fail(CtapStatus.CTAP2_ERR_PUAT_REQUIRED);
   }

@@ -7,7 +7,8 @@
 import { type CborMap, encodeCbor } from '../cbor.js';
 import { CtapStatus } from '../ctap2/status.js';
 import { b64url, coseEs256, es256FromScalar, fromB64url, sha256 } from './credential-crypto.js';
-import { type DeviceContext, TokenPermission, supportedProtocol } from './device-context.js';
+import { type DeviceContext, TokenPermission } from './device-context.js';
+import { verifyToken } from './pin-uv-auth-param.js';
 import { Params, fail } from './request.js';
 import type { StoredCredential } from './state-store.js';
 
@@ -103,16 +104,12 @@ function authorise(ctx: DeviceContext, params: Params, sub: number): void {
   const pinUvAuthParam = params.bytes(Req.pinUvAuthParam);
   if (!pinUvAuthParam) fail(CtapStatus.CTAP2_ERR_PUAT_REQUIRED);
   const version = params.int(Req.pinUvAuthProtocol);
-  if (version === undefined) fail(CtapStatus.CTAP2_ERR_MISSING_PARAMETER);
-  const protocol = supportedProtocol(ctx, version);
   const rawSubParams = params.raw(Req.subCommandParams);
   const encoded = rawSubParams === undefined ? new Uint8Array(0) : encodeCbor(rawSubParams as CborMap);
   const message = new Uint8Array(1 + encoded.length);
   message[0] = sub;
   message.set(encoded, 1);
-  const token = ctx.volatile.token;
-  if (!token.verify(protocol, message, pinUvAuthParam, ctx.now())) fail(CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID);
-  if (!token.has(TokenPermission.CM)) fail(CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID);
+  verifyToken(ctx, pinUvAuthParam, version, message, TokenPermission.CM);
 }
 
 function nextRp(ctx: DeviceContext, continuation: DeviceContext['volatile']['continuation']): CborMap {

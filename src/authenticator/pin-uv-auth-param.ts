@@ -1,7 +1,8 @@
 /**
  * The pinUvAuthParam steps shared by makeCredential and getAssertion (CTAP 2.1 §6.1.2 steps 1-2
  * and 11, §6.2.2 steps 1-2 and 6): the CTAP 2.0 "touch probe" with a zero-length pinUvAuthParam,
- * protocol checks, and verifying the token with its permission and permissions RP ID.
+ * protocol checks, and verifying the token with its permission and permissions RP ID. verifyToken
+ * is also the check of authenticatorCredentialManagement (§6.8) and authenticatorConfig (§6.11).
  */
 import { CtapStatus } from '../ctap2/status.js';
 import { type DeviceContext, TokenPermission, requireUserPresence, supportedProtocol } from './device-context.js';
@@ -19,6 +20,25 @@ export function supportsClientPin(ctx: DeviceContext): boolean {
 }
 
 /**
+ * Verify pinUvAuthParam over `message` with the current pinUvAuthToken and require `permission`
+ * (CTAP 2.1 §6.5.5.7 token permissions): MISSING_PARAMETER without a protocol version, the
+ * protocol's own status when it is not supported, PIN_AUTH_INVALID otherwise.
+ */
+export function verifyToken(
+  ctx: DeviceContext,
+  pinUvAuthParam: Uint8Array,
+  version: number | undefined,
+  message: Uint8Array,
+  permission: number,
+): void {
+  if (version === undefined) fail(CtapStatus.CTAP2_ERR_MISSING_PARAMETER);
+  const protocol = supportedProtocol(ctx, version);
+  const token = ctx.volatile.token;
+  if (!token.verify(protocol, message, pinUvAuthParam, ctx.now())) fail(CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID);
+  if (!token.has(permission)) fail(CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID);
+}
+
+/**
  * Verify pinUvAuthParam over clientDataHash for a permission and RP ID; binds the RP ID to the
  * token when it had none. Returns true (user verified) or throws the spec's status.
  */
@@ -30,11 +50,8 @@ export function verifyTokenFor(
   permission: number,
   rpId: string,
 ): true {
-  if (version === undefined) fail(CtapStatus.CTAP2_ERR_MISSING_PARAMETER);
-  const protocol = supportedProtocol(ctx, version);
+  verifyToken(ctx, pinUvAuthParam, version, message, permission);
   const token = ctx.volatile.token;
-  if (!token.verify(protocol, message, pinUvAuthParam, ctx.now())) fail(CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID);
-  if (!token.has(permission)) fail(CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID);
   if (token.rpId !== undefined && token.rpId !== rpId) fail(CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID);
   if (token.rpId === undefined) token.rpId = rpId;
   return true;

@@ -24,30 +24,16 @@ function resetWindowFromEnv(): number | undefined {
   return Number(raw);
 }
 
+/** The service's simulator software key (CTAP 2.1 §11.2 over the in-memory transport), with its power switch. */
 export async function createCliSoftwareKey(profile: SimulatorProfile): Promise<CliSoftwareKey> {
-  const [{ SoftwareAuthenticator, MemoryStore }, { InMemoryProvider }] = await Promise.all([
-    import('../authenticator/index.js'),
-    import('../transport/in-memory.js'),
-  ]);
+  // Loaded here, not at the top: the CLI loads this module only for --simulator.
+  const { createSoftwareKey } = await import('../usecases/software-keys.js');
   const resetWindowMs = resetWindowFromEnv();
-  const key = new SoftwareAuthenticator({
+  const { provider, path, key } = await createSoftwareKey({
+    name: 'simulator',
     profile,
-    store: new MemoryStore(),
-    presence: { kind: 'approve' },
+    manualPresence: false,
     ...(resetWindowMs !== undefined ? { resetWindowMs } : {}),
-  });
-  const p = key.profile;
-  const provider = new InMemoryProvider();
-  const path = provider.add({
-    device: key,
-    descriptor: {
-      name: 'simulator',
-      vendorId: p.vendorId,
-      productId: p.productId,
-      manufacturer: p.manufacturer,
-      product: p.product,
-      ...(p.serialNumber ? { serialNumber: p.serialNumber } : {}),
-    },
   });
   return { provider, path, unplug: () => key.unplug(), plug: () => key.plug() };
 }

@@ -5,6 +5,7 @@
  * backoff, and runs one call at a time.
  */
 import { randomBytes } from 'node:crypto';
+import { abortableSleep } from '../abortable-sleep.js';
 import {
   CancelledError,
   CtapHidError,
@@ -183,7 +184,7 @@ export class CtapHidDevice {
       if (delay === undefined || Date.now() + delay >= deadline) {
         throw new DeviceBusyError('The key is busy with another application; try again when it is finished');
       }
-      if (await sleepUnlessAborted(delay, opts.signal)) throw new CancelledError();
+      if (await abortableSleep(delay, opts.signal)) throw new CancelledError();
     }
   }
 
@@ -306,22 +307,6 @@ async function readOrUndefined(conn: HidConnection, timeoutMs: number): Promise<
     if (e instanceof TimeoutError) return undefined;
     throw e;
   }
-}
-
-/** Resolves true if the signal fired during the wait. */
-function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(true);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(false);
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {

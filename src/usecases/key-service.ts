@@ -7,7 +7,7 @@
  */
 import pkg from '../../package.json' with { type: 'json' };
 import { type CallOptions, CtapHidDevice, type KeepaliveState } from '../ctaphid/device.js';
-import { Permission } from '../ctap2/client-pin.js';
+import { Permission, type PinUvAuthToken } from '../ctap2/client-pin.js';
 import { ClientPin } from '../ctap2/client-pin.js';
 import { Ctap2 } from '../ctap2/ctap2.js';
 import { reset } from '../ctap2/reset.js';
@@ -18,7 +18,6 @@ import { runDoctor as runDoctorChecks } from './doctor.js';
 import { isAllowedExternalUrl } from './external-links.js';
 import { buildKeyInfo } from './key-info.js';
 import { type KeysChange, KeyWatcher, type WatchedProvider } from './key-watcher.js';
-import { loadOrgProfile } from './org-profile.js';
 import { deletePasskeyOnKey, PasskeySessions, readPasskeys, requireCredentialManagement } from './passkeys.js';
 import { asUseCaseError, changePin as changePinOnKey, checkNewPin, setPin as setPinOnKey, tokenWithPin } from './pin.js';
 import { ResetWizard, type ResetWizardOptions } from './reset-wizard.js';
@@ -95,7 +94,6 @@ export class KeyService {
   private demoEnabled: boolean;
   /** Why the demo key could not start, while demo mode is off because of it. */
   private demoError: UseCaseError | undefined;
-  private simulator: SoftwareKeyHandle | undefined;
   private orgProfile: Promise<OrgProfileState> | undefined;
   private providerError: unknown;
   private stopWatching: (() => void) | undefined;
@@ -244,17 +242,8 @@ export class KeyService {
 
   async listPasskeys(keyId: string, pin: string): Promise<{ session: string; list: PasskeyList }> {
     return this.exclusive(keyId, 'passkeys', 'token', async (k, o) => {
-      const ctap2 = this.requireCtap2(k);
-      await ctap2.refreshInfo(o);
-      requireCredentialManagement(ctap2);
-      const token = await tokenWithPin(ctap2, pin, Permission.CM, o);
-      try {
-        const list = await readPasskeys(ctap2, token, o);
-        return { session: this.sessions.open(keyId, token), list };
-      } catch (e) {
-        token.destroy();
-        throw e;
-      }
+      const { token, list } = await this.readPasskeysWithPin(this.requireCtap2(k), pin, o);
+      return { session: this.sessions.open(keyId, token), list };
     });
   }
 
@@ -294,15 +283,9 @@ export class KeyService {
 
   async previewReset(keyId: string, pin: string): Promise<PasskeyList> {
     return this.exclusive(keyId, 'preview-reset', 'token', async (k, o) => {
-      const ctap2 = this.requireCtap2(k);
-      await ctap2.refreshInfo(o);
-      requireCredentialManagement(ctap2);
-      const token = await tokenWithPin(ctap2, pin, Permission.CM, o);
-      try {
-        return await readPasskeys(ctap2, token, o);
-      } finally {
-        token.destroy();
-      }
+      const { token, list } = await this.readPasskeysWithPin(this.requireCtap2(k), pin, o);
+      token.destroy();
+      return list;
     });
   }
 
@@ -333,7 +316,10 @@ export class KeyService {
   }
 
   async getOrgProfile(): Promise<OrgProfileState> {
-    this.orgProfile ??= loadOrgProfile(this.opts.orgProfilePath ? { path: this.opts.orgProfilePath } : {});
+    // Loaded on first use: zod and parsing the built-in profile cost CLI start-up time otherwise.
+    this.orgProfile ??= import('./org-profile.js').then(({ loadOrgProfile }) =>
+      loadOrgProfile(this.opts.orgProfilePath ? { path: this.opts.orgProfilePath } : {}),
+    );
     return this.orgProfile;
   }
 
@@ -434,8 +420,8 @@ export class KeyService {
       }
       if (this.opts.simulator) {
         const profile = typeof this.opts.simulator === 'object' ? this.opts.simulator.profile : undefined;
-        this.simulator = await createSoftwareKey({ name: 'simulator', manualPresence: false, ...(profile ? { profile } : {}) });
-        list.push({ provider: this.simulator.provider });
+        const simulator = await createSoftwareKey({ name: 'simulator', manualPresence: false, ...(profile ? { profile } : {}) });
+        list.push({ provider: simulator.provider });
       }
       for (const p of this.opts.extraProviders ?? []) list.push({ provider: p });
       this.providers = list;
@@ -531,9 +517,23 @@ export class KeyService {
   /** The key is gone (or demo mode ended): close its device and end its passkey sessions. */
   private forgetKey(keyId: string): void {
     this.sessions.closeForKey(keyId);
-    const open = this.open.get(keyId);
-    this.open.delete(keyId);
-    void open?.then((k) => k.device.close()).catch(() => undefined);
+    this.dropOpen(keyId);
+  }
+
+  /**
+   * Refresh getInfo, require credentialManagement, get a pinUvAuthToken with the cm permission
+   * (CTAP 2.1 §6.5.5.7) and read the passkeys (§6.8). The caller owns the token; it is destroyed here on failure.
+   */
+  private async readPasskeysWithPin(ctap2: Ctap2, pin: string, o: CallOptions): Promise<{ token: PinUvAuthToken; list: PasskeyList }> {
+    await ctap2.refreshInfo(o);
+    requireCredentialManagement(ctap2);
+    const token = await tokenWithPin(ctap2, pin, Permission.CM, o);
+    try {
+      return { token, list: await readPasskeys(ctap2, token, o) };
+    } catch (e) {
+      token.destroy();
+      throw e;
+    }
   }
 
   private summaryOf(keyId: string): KeySummary {
@@ -626,6 +626,7 @@ export class KeyService {
     }
   }
 
+  /** Close the key's device (if open); the next operation reopens it. */
   private dropOpen(keyId: string): void {
     const open = this.open.get(keyId);
     this.open.delete(keyId);

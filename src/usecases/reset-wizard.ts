@@ -13,6 +13,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { CallOptions, KeepaliveState } from '../ctaphid/device.js';
+import { abortableSleep } from '../abortable-sleep.js';
 import { CancelledError } from '../errors.js';
 import { describeOutcome, RESET_LOSSES, toErrorInfo } from './to-error-info.js';
 import type { ErrorInfo, KeySummary, Progress, ResetAcknowledgement, ResetPhase, ResetPreparation, ResetStatus } from './types.js';
@@ -313,7 +314,7 @@ export class ResetWizard {
           hint: 'Nothing was erased. Start again when you are ready.',
         });
       }
-      await sleep(everyMs, signal);
+      if (await abortableSleep(everyMs, signal)) throw new CancelledError();
     }
   }
 
@@ -335,18 +336,4 @@ export class ResetWizard {
 
 function cancelledInfo(): ErrorInfo {
   return describeOutcome('CANCELLED', { message: 'The reset was cancelled.' });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new CancelledError());
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -21,6 +21,8 @@ export interface SoftwareKeyOptions {
   manualPresence: boolean;
   /** FileStore path; memory only when absent. */
   stateFile?: string;
+  /** How long after power-up authenticatorReset is allowed (CTAP 2.1 §6.6); the authenticator's default when absent. */
+  resetWindowMs?: number;
 }
 
 export async function createSoftwareKey(o: SoftwareKeyOptions): Promise<SoftwareKeyHandle> {
@@ -30,6 +32,7 @@ export async function createSoftwareKey(o: SoftwareKeyOptions): Promise<Software
     profile: o.profile ?? 'ctap21',
     store: o.stateFile ? new FileStore(o.stateFile) : new MemoryStore(),
     presence,
+    ...(o.resetWindowMs !== undefined ? { resetWindowMs: o.resetWindowMs } : {}),
   });
   const provider = new InMemoryProvider();
   const p = key.profile;

@@ -6,6 +6,7 @@
 import type { CallOptions, CtapHidDevice } from '../ctaphid/device.js';
 import type { Ctap2 } from '../ctap2/ctap2.js';
 import { selection } from '../ctap2/selection.js';
+import { abortableSleep } from '../abortable-sleep.js';
 import { CancelledError, NotSupportedError, TimeoutError } from '../errors.js';
 import { asUseCaseError } from './pin.js';
 import { UseCaseError } from './use-case-error.js';
@@ -45,7 +46,7 @@ export async function u2fTouchTest(device: CtapHidDevice, opts: CallOptions = {}
       if (sw === SW_INS_NOT_SUPPORTED) throw new UseCaseError('NOT_SUPPORTED', 'This key cannot do a touch test.');
       if (sw !== SW_CONDITIONS_NOT_SATISFIED) throw new UseCaseError('CTAP_ERROR', `The key answered the U2F request with status ${sw.toString(16)}.`);
       if (Date.now() >= deadline) throw new TimeoutError('The key was not touched in time');
-      await sleep(U2F_POLL_MS, opts.signal);
+      if (await abortableSleep(U2F_POLL_MS, opts.signal)) throw new CancelledError();
     }
   } catch (e) {
     throw asUseCaseError(e, 'touch');
@@ -65,18 +66,4 @@ export async function wink(device: CtapHidDevice, opts: CallOptions = {}): Promi
     if (e instanceof NotSupportedError) throw new UseCaseError('NOT_SUPPORTED', 'This key cannot flash its light on request.');
     throw asUseCaseError(e);
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new CancelledError());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
