@@ -58,8 +58,15 @@ test('changes the PIN: the new one works, the old one does not', async ({ page, 
   await form.getByRole('button', { name: 'Change PIN' }).click();
   await expect(page.getByText('Your PIN is changed')).toBeVisible();
   await checkScreen(page, 'pin-change-done');
-  // The fields were cleared: no PIN left in the page.
-  expect(await page.locator('input[type=password]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value).filter(Boolean))).toEqual([]);
+  // No PIN is left in any store after submit...
+  const stores = await page.evaluate(() => (window as any).__skmDebugSnapshot() as string);
+  expect(stores.length).toBeGreaterThan(100);
+  for (const pin of ['1234', '975310']) expect(stores).not.toContain(pin);
+  // ...nor in the form, which comes back empty.
+  await page.getByRole('button', { name: 'Done' }).click();
+  const fields = form.locator('input[type=password]');
+  await expect(fields).toHaveCount(3);
+  expect(await fields.evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(['', '', '']);
 
   expect(await pinWorks(page, '975310')).toEqual({ ok: true });
   expect(await pinWorks(page, '1234')).toEqual({ ok: false, code: 'WRONG_PIN' });

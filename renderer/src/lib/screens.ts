@@ -10,19 +10,17 @@ export interface ScreenDef {
   nav: string;
   /** The screen's h1. */
   heading: string;
-  /** Works on the selected key. */
-  needsKey: boolean;
 }
 
 export const SCREENS: readonly ScreenDef[] = [
-  { id: 'keys', nav: 'Keys', heading: 'Security keys', needsKey: false },
-  { id: 'overview', nav: 'Key overview', heading: 'Key overview', needsKey: true },
-  { id: 'pin', nav: 'PIN', heading: 'PIN', needsKey: true },
-  { id: 'touch', nav: 'Touch test', heading: 'Touch test', needsKey: true },
-  { id: 'passkeys', nav: 'Passkeys', heading: 'Passkeys', needsKey: true },
-  { id: 'settings', nav: 'Key settings', heading: 'Key settings', needsKey: true },
-  { id: 'reset', nav: 'Factory reset', heading: 'Factory reset', needsKey: true },
-  { id: 'guide', nav: 'Portal guide', heading: 'Portal guide', needsKey: false },
+  { id: 'keys', nav: 'Keys', heading: 'Security keys' },
+  { id: 'overview', nav: 'Key overview', heading: 'Key overview' },
+  { id: 'pin', nav: 'PIN', heading: 'PIN' },
+  { id: 'touch', nav: 'Touch test', heading: 'Touch test' },
+  { id: 'passkeys', nav: 'Passkeys', heading: 'Passkeys' },
+  { id: 'settings', nav: 'Key settings', heading: 'Key settings' },
+  { id: 'reset', nav: 'Factory reset', heading: 'Factory reset' },
+  { id: 'guide', nav: 'Portal guide', heading: 'Portal guide' },
 ];
 
 export function screenDef(id: ScreenId): ScreenDef {

@@ -27,12 +27,7 @@ export async function loadOrgProfile(): Promise<void> {
   useOrgStore.setState(r.ok ? { loaded: true, state: r.value, error: undefined } : { loaded: true, error: r.error });
 }
 
-/** The profile in force (service answer or the built-in default). */
-export function currentProfile(s: OrgState = useOrgStore.getState()): OrgProfile {
-  return s.state?.profile ?? FALLBACK_PROFILE;
-}
-
-/** Hook form of currentProfile. */
+/** The profile in force: the service's answer, or the built-in default until it arrives. */
 export function useProfile(): OrgProfile {
   return useOrgStore((s) => s.state?.profile ?? FALLBACK_PROFILE);
 }

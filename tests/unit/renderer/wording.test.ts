@@ -22,6 +22,8 @@ describe('outcome wording', () => {
       expect(w.title.length, code).toBeGreaterThan(3);
       expect(w.next.length, code).toBeGreaterThan(3);
     }
+    const codes = Object.keys(ALL) as OutcomeCode[];
+    expect(new Set(codes.map((c) => describeOutcome(e(c)).title)).size).toBe(codes.length);
   });
 
   it('warns harder about a wrong PIN at 3 tries or fewer', () => {
