@@ -65,6 +65,8 @@ const DEFAULTS = {
   busyRetryDelaysMs: [20, 40, 80, 160, 320],
 };
 
+const BUSY_ELSEWHERE = 'The key is busy with another application; try again when it is finished';
+
 /** Why a wait for a response ended without one. */
 type Interrupt = 'aborted' | 'timeout';
 
@@ -177,12 +179,15 @@ export class CtapHidDevice {
       if (result === 'aborted' || result === 'timeout') {
         // Leave the channel clean: cancel a CBOR request the key may still be working on.
         await this.cancel(cmd);
-        throw result === 'aborted' ? new CancelledError() : new TimeoutError();
+        if (result === 'aborted') throw new CancelledError();
+        // The budget ran out while another host held the key: say so, not "did not answer".
+        if (attempt > 0) throw new DeviceBusyError(BUSY_ELSEWHERE);
+        throw new TimeoutError();
       }
       // CHANNEL_BUSY: another host is mid-transaction; back off and retry within the budget.
       const delay = retries[attempt];
       if (delay === undefined || Date.now() + delay >= deadline) {
-        throw new DeviceBusyError('The key is busy with another application; try again when it is finished');
+        throw new DeviceBusyError(BUSY_ELSEWHERE);
       }
       if (await abortableSleep(delay, opts.signal)) throw new CancelledError();
     }

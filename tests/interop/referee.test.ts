@@ -4,11 +4,11 @@
  * asks for power cycles, clock jumps and presence changes over a line protocol on stdio.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { type PresencePolicy, SoftwareAuthenticator } from '../../src/authenticator/index.js';
 import { serveUdp } from '../../src/transport/udp-server.js';
+import { freeUdpPort as freePort } from '../support/free-udp-port.js';
 
 const PYTHON = '/usr/bin/python3';
 const REFEREE = fileURLToPath(new URL('./referee.py', import.meta.url));
@@ -23,13 +23,6 @@ function fido2Available(): string | undefined {
 const skipReason = fido2Available();
 if (skipReason) console.warn(`Skipping the python-fido2 interop suite: ${skipReason}`);
 
-async function freePort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
-  const port = s.address().port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 type Result = Record<string, unknown>;
 

@@ -4,10 +4,10 @@
  * software key with `skm simulator` on ephemeral UDP ports.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freeUdpPort } from '../../support/free-udp-port.js';
 
 export const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -70,13 +70,7 @@ export function json(r: RunResult): any {
   }
 }
 
-export async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const { port } = s.address();
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+export { freeUdpPort };
 
 export interface RunningSimulator {
   child: ChildProcess;

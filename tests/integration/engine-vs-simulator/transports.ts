@@ -5,7 +5,6 @@
  * one key through one transport: it opens the CTAPHID channel and the CTAP2 session, and it can
  * pull the key out and plug it back in (a power cycle) and move the key's clock.
  */
-import { createSocket } from 'node:dgram';
 import {
   SoftwareAuthenticator,
   type SoftwareAuthenticatorOptions,
@@ -16,6 +15,7 @@ import type { HidConnection } from '../../../src/transport/connection.js';
 import { InMemoryConnection } from '../../../src/transport/in-memory.js';
 import { serveUdp } from '../../../src/transport/udp-server.js';
 import { openUdpConnection } from '../../../src/transport/udp.js';
+import { freeUdpPort } from '../../support/free-udp-port.js';
 
 /** A key made reachable: each connect() is a fresh host connection (the previous one is closed first). */
 export interface KeyLink {
@@ -54,16 +54,6 @@ export const transports: TransportUnderTest[] = [
 ];
 
 /** An ephemeral UDP port on the loopback interface, released again for the caller to bind. */
-async function freeUdpPort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject);
-    socket.bind(0, LOOPBACK, () => resolve());
-  });
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
 
 /** Key options a scenario may choose; the clock is the session's. */
 export type ScenarioKeyOptions = Omit<SoftwareAuthenticatorOptions, 'now' | 'store'>;

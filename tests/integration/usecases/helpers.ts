@@ -59,13 +59,7 @@ export class Rig {
 }
 
 /** Wait until `check` is true, polling every 5 ms, or fail after `ms`. */
-export async function until(check: () => boolean, ms = 2_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+export { until } from '../../support/until.js';
 
 /** The outcome code of a rejected promise (or 'resolved'). */
 export async function outcomeOf(p: Promise<unknown>): Promise<string> {

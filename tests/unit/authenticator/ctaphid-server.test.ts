@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BROADCAST_CID, CtapHidCmd, MAX_MESSAGE_SIZE, parseInitResponse } from '../../../src/ctaphid/framing.js';
 import { Cmd, Host, S } from './host.js';
+import { until } from '../../support/until.js';
 
 function report(bytes: number[]): Uint8Array {
   const r = new Uint8Array(64);
@@ -265,10 +266,3 @@ function u32(n: number): number[] {
   return [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
 }
 
-async function until(cond: () => boolean, timeoutMs = 1000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}

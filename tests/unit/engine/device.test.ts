@@ -165,6 +165,21 @@ describe('CTAPHID calls', () => {
     expect(key.sent(CtapHidCmd.PING)).toHaveLength(4);
   });
 
+  it('a budget that runs out after CHANNEL_BUSY is reported as busy, not as a key that never answered', async () => {
+    let first = true;
+    // Busy once, then silence (the other host's transaction outlasts our budget).
+    const key = new FakeKey((req, k) => {
+      if (first) k.send(CtapHidCmd.ERROR, [0x06]);
+      first = false;
+    });
+    const dev = await key.open({ busyRetryDelaysMs: [5, 5, 5] });
+    await expect(dev.ping(Uint8Array.of(5), { timeoutMs: 150 })).rejects.toBeInstanceOf(DeviceBusyError);
+    // Without any CHANNEL_BUSY, the same silence is a timeout.
+    const quiet = new FakeKey(() => undefined);
+    const dev2 = await quiet.open();
+    await expect(dev2.ping(Uint8Array.of(5), { timeoutMs: 150 })).rejects.toBeInstanceOf(TimeoutError);
+  });
+
   it('maps CTAPHID_ERROR to CtapHidError keeping the code', async () => {
     const key = new FakeKey((req, k) => k.send(CtapHidCmd.ERROR, [0x01]));
     const dev = await key.open();

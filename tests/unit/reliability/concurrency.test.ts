@@ -16,6 +16,7 @@ import { InMemoryProvider } from '../../../src/transport/in-memory.js';
 import { createKeyService, toErrorInfo, type KeyService } from '../../../src/usecases/key-service.js';
 import type { KeyEvent } from '../../../src/usecases/types.js';
 import { RecordingConnection, connect, newKey, provision, sleep } from './rig.js';
+import { until } from '../../support/until.js';
 
 const PIN = 'Conc#Pin-5531';
 const PIN2 = 'Conc#Pin-7702';
@@ -83,13 +84,6 @@ async function settle<T>(p: Promise<T>): Promise<{ value?: T; error?: unknown }>
   }
 }
 
-async function until(cond: () => boolean, ms = 3_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await sleep(5);
-  }
-}
 
 describe('one key, two operations at once', () => {
   it('engine: the second call on a channel is refused at once as busy, and frames never interleave', async () => {
