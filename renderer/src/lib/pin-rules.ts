@@ -4,12 +4,13 @@
  * form must fit in 63 bytes (the 64-byte padded block keeps at least one trailing zero) and
  * must not end with a 0x00 byte. Pure functions: nothing here keeps or logs a PIN.
  */
+import { codePointLength, PIN_MAX_BYTES, PIN_MIN_CODE_POINTS } from '../../../src/pin/rules.js';
 import type { OutcomeCode } from '../../../src/usecases/types.js';
 
-/** Default minimum PIN length when the key does not say (CTAP 2.1 §6.4, minPINLength). */
-export const DEFAULT_MIN_PIN_LENGTH = 4;
-/** Largest PIN in UTF-8 bytes (CTAP 2.1 §6.5.5.1: paddedNewPin is 64 bytes). */
-export const MAX_PIN_BYTES = 63;
+/** Default minimum PIN length when the key does not say (CTAP 2.1 §6.4, minPINLength): the engine's own limit. */
+export const DEFAULT_MIN_PIN_LENGTH = PIN_MIN_CODE_POINTS;
+/** Largest PIN in UTF-8 bytes (CTAP 2.1 §6.5.5.1: paddedNewPin is 64 bytes): the engine's own limit. */
+export const MAX_PIN_BYTES = PIN_MAX_BYTES;
 
 /** NFC form of a PIN, as the platform must send it (CTAP 2.1 §6.5.1). */
 export function normalizePin(pin: string): string {
@@ -18,7 +19,7 @@ export function normalizePin(pin: string): string {
 
 /** Length in Unicode code points after NFC, which is how keys count minPINLength. */
 export function pinCodePoints(pin: string): number {
-  return Array.from(normalizePin(pin)).length;
+  return codePointLength(normalizePin(pin));
 }
 
 /** Length in UTF-8 bytes after NFC. */
