@@ -13,6 +13,25 @@ function phaseSeen(rig: Rig, phase: string): boolean {
   return statuses(rig).some((s) => s.phase === phase);
 }
 
+/**
+ * Prepare and start a reset, then unplug and replug the key when the wizard asks. Returns the
+ * running reset wrapped, so the caller decides when to await it (an async function would flatten it).
+ */
+async function startAndReplug(
+  rig: Rig,
+  s: ReturnType<Rig['start']>,
+  key: { unplug(): void; plug(): void },
+  path: string,
+): Promise<{ run: Promise<ResetStatus> }> {
+  const prep = await s.prepareReset(path);
+  const run = s.startReset(path, { confirmationToken: prep.confirmationToken, ...ACK });
+  await until(() => phaseSeen(rig, 'unplug'), 2_000);
+  key.unplug();
+  await until(() => phaseSeen(rig, 'replug'), 2_000);
+  key.plug();
+  return { run };
+}
+
 async function keyWithPasskey(rig: Rig, opts: Parameters<Rig['addKey']>[1] = {}) {
   const k = rig.addKey('a', { policy: { kind: 'manual' }, ...opts });
   k.presence.setPolicy({ kind: 'approve' });
@@ -121,12 +140,7 @@ describe('guarded factory reset', () => {
         offset += 20_000;
       }
     });
-    const prep = await s.prepareReset(path);
-    const run = s.startReset(path, { confirmationToken: prep.confirmationToken, ...ACK });
-    await until(() => phaseSeen(rig, 'unplug'), 2_000);
-    key.unplug();
-    await until(() => phaseSeen(rig, 'replug'), 2_000);
-    key.plug();
+    const { run } = await startAndReplug(rig, s, key, path);
     await until(() => statuses(rig).some((x) => x.phase === 'unplug' && x.outcome?.code === 'RESET_TOO_LATE'), 2_000, 'too late');
     const tooLate = statuses(rig).find((x) => x.outcome?.code === 'RESET_TOO_LATE')!;
     expect(tooLate.outcome!.message).toMatch(/[Tt]oo late/);
@@ -145,12 +159,7 @@ describe('guarded factory reset', () => {
   it('denied: RESET_DENIED and nothing erased', async () => {
     rig = new Rig();
     const { key, presence, path, s } = await keyWithPasskey(rig);
-    const prep = await s.prepareReset(path);
-    const run = s.startReset(path, { confirmationToken: prep.confirmationToken, ...ACK });
-    await until(() => phaseSeen(rig, 'unplug'), 2_000);
-    key.unplug();
-    await until(() => phaseSeen(rig, 'replug'), 2_000);
-    key.plug();
+    const { run } = await startAndReplug(rig, s, key, path);
     await until(() => presence.waiting, 2_000);
     presence.refuse();
     const final = await run;
@@ -163,12 +172,7 @@ describe('guarded factory reset', () => {
   it('no touch in time: RESET_TIMEOUT', async () => {
     rig = new Rig();
     const { key, path, s } = await keyWithPasskey(rig, { presenceTimeoutMs: 300 });
-    const prep = await s.prepareReset(path);
-    const run = s.startReset(path, { confirmationToken: prep.confirmationToken, ...ACK });
-    await until(() => phaseSeen(rig, 'unplug'), 2_000);
-    key.unplug();
-    await until(() => phaseSeen(rig, 'replug'), 2_000);
-    key.plug();
+    const { run } = await startAndReplug(rig, s, key, path);
     const final = await run;
     expect(final.outcome?.code).toBe('RESET_TIMEOUT');
     expect(key.snapshot().pinSet).toBe(true);
@@ -177,12 +181,7 @@ describe('guarded factory reset', () => {
   it('cancel while waiting for the touch', async () => {
     rig = new Rig();
     const { key, presence, path, s } = await keyWithPasskey(rig);
-    const prep = await s.prepareReset(path);
-    const run = s.startReset(path, { confirmationToken: prep.confirmationToken, ...ACK });
-    await until(() => phaseSeen(rig, 'unplug'), 2_000);
-    key.unplug();
-    await until(() => phaseSeen(rig, 'replug'), 2_000);
-    key.plug();
+    const { run } = await startAndReplug(rig, s, key, path);
     await until(() => presence.waiting, 2_000);
     await s.cancelReset();
     const final = await run;
