@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as clientPinModule from '../../src/ctap2/client-pin.js';
 import * as credMgmtModule from '../../src/ctap2/credential-management.js';
@@ -35,6 +37,23 @@ const NEW_PIN = '13579a';
 const DEFAULT_RESET_WINDOW_MS = 10_000;
 /** The key watcher's promise to the UI. */
 const HOTPLUG_BUDGET_MS = 500;
+
+/**
+ * The checkout may sit in a folder only root can enter (mktemp -d makes 0700 folders), so the
+ * unprivileged user gets its own copy of the check and of node-hid (with its two dependencies) in
+ * a folder anyone may read. The guest's /tmp is its own tmpfs.
+ */
+function readableByAnyone(bundle: string): string {
+  const project = path.resolve(path.dirname(bundle), '..', '..', '..');
+  const dir = mkdtempSync(path.join(tmpdir(), 'skm-unprivileged-'));
+  for (const pkg of ['node-hid', 'node-addon-api', 'pkg-prebuilds']) {
+    cpSync(path.join(project, 'node_modules', pkg), path.join(dir, 'node_modules', pkg), { recursive: true });
+  }
+  const copy = path.join(dir, path.basename(bundle));
+  cpSync(bundle, copy);
+  chmodSync(dir, 0o755);
+  return copy;
+}
 
 export async function engineChecks(suite: Suite, opts: { unprivilegedCheck: string }): Promise<void> {
   const NodeHidProvider = opt(nodeHidModule).NodeHidProvider;
@@ -351,7 +370,7 @@ export async function engineChecks(suite: Suite, opts: { unprivilegedCheck: stri
     } else suite.todo('reset wizard: real unplug/replug, too-late and in-window outcomes', 'needs src/usecases/reset-wizard.ts and key-watcher.ts');
 
     await suite.check('permissions: as an unprivileged user on a root-only hidraw node, doctor and the app error both name the fix', () => {
-      const r = spawnSync(process.execPath, [opts.unprivilegedCheck], {
+      const r = spawnSync(process.execPath, [readableByAnyone(opts.unprivilegedCheck)], {
         uid: 65534,
         gid: 65534,
         encoding: 'utf8',
