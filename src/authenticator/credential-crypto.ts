@@ -19,13 +19,23 @@ export interface Es256Key {
   y: Uint8Array;
 }
 
+const SCALAR_LENGTH = 32;
+
 export function generateEs256(): Es256Key {
   const ecdh = createECDH('prime256v1');
   ecdh.generateKeys();
   return es256FromScalar(new Uint8Array(ecdh.getPrivateKey()));
 }
 
-export function es256FromScalar(d: Uint8Array): Es256Key {
+/**
+ * The key pair of a private scalar, with the scalar as exactly 32 bytes. node's ECDH drops
+ * leading zero bytes (1 key in 256 comes back 31 bytes long), and a short scalar would make a
+ * credential id of the wrong length that this key then no longer recognises as its own.
+ */
+export function es256FromScalar(scalar: Uint8Array): Es256Key {
+  if (scalar.length > SCALAR_LENGTH) throw new RangeError(`a P-256 private scalar has at most ${SCALAR_LENGTH} bytes`);
+  const d = new Uint8Array(SCALAR_LENGTH);
+  d.set(scalar, SCALAR_LENGTH - scalar.length);
   const ecdh = createECDH('prime256v1');
   ecdh.setPrivateKey(d);
   const point = ecdh.getPublicKey();
