@@ -23,7 +23,9 @@ export function createExternalOpener(deps: ExternalOpenerDeps): (url: unknown) =
     try {
       const profile = await deps.getProfile();
       if (!isAllowedExternalUrl(url, profile)) return false;
-      await deps.open(url);
+      // Hand over the URL as parsed and checked, not the caller's string, so the browser cannot
+      // read it differently from the allow-list.
+      await deps.open(new URL(url).href);
       return true;
     } catch {
       return false;

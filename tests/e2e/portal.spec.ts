@@ -13,7 +13,7 @@ test('the portal button opens the allow-listed portal and nothing else', async (
   await goTo(page, 'Portal guide');
   await checkScreen(page, 'guide');
   await page.getByRole('button', { name: 'Open the NHSmail portal' }).click();
-  await expect.poll(async () => (await bridge.state()).opened).toEqual(['https://portal.nhs.net']);
+  await expect.poll(async () => (await bridge.state()).opened).toEqual(['https://portal.nhs.net/']);
   await expect(page.getByTestId('outcome')).toHaveCount(0);
 
   for (const bad of [
@@ -30,7 +30,7 @@ test('the portal button opens the allow-listed portal and nothing else', async (
   }
   const wrongType = await callApi<R>(page, 'openExternal', { href: 'https://portal.nhs.net' });
   expect(wrongType.error?.code).toBe('INVALID_ARGUMENT');
-  expect((await bridge.state()).opened).toEqual(['https://portal.nhs.net']);
+  expect((await bridge.state()).opened).toEqual(['https://portal.nhs.net/']);
 });
 
 test('the contract refuses callers other than the app page', async ({ page, bridge }) => {
@@ -87,6 +87,6 @@ test.describe('with a rejected organisation profile', () => {
     // Links still follow the built-in allow-list, not the rejected file.
     expect((await callApi<R>(page, 'openExternal', 'https://portal.example.org/')).error?.code).toBe('INVALID_ARGUMENT');
     await page.getByRole('button', { name: 'Open the NHSmail portal' }).click();
-    await expect.poll(async () => (await bridge.state()).opened).toEqual(['https://portal.nhs.net']);
+    await expect.poll(async () => (await bridge.state()).opened).toEqual(['https://portal.nhs.net/']);
   });
 });

@@ -29,6 +29,13 @@ describe('createExternalOpener', () => {
     expect(open.mock.calls).toEqual([['https://portal.nhs.net/register'], ['https://support.nhs.net/']]);
   });
 
+  it('opens the URL as parsed and checked, not the string it was given', async () => {
+    const open = vi.fn();
+    const opener = createExternalOpener({ getProfile: async () => profile, open });
+    expect(await opener('HTTPS://Portal.NHS.net/a/../register?x=1')).toBe(true);
+    expect(open.mock.calls).toEqual([['https://portal.nhs.net/register?x=1']]);
+  });
+
   it('refuses when the profile cannot be read or the opener fails', async () => {
     expect(await createExternalOpener({ getProfile: async () => Promise.reject(new Error('x')), open: vi.fn() })('https://portal.nhs.net/')).toBe(false);
     expect(
