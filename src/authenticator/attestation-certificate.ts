@@ -21,7 +21,8 @@ export function createAttestationIdentity(commonName: string): AttestationIdenti
   const algorithm = seq(OID_ECDSA_WITH_SHA256);
   const name = seq(set(seq(OID_COMMON_NAME, tlv(0x0c, new TextEncoder().encode(commonName)))));
   const serial = randomBytes(8);
-  serial[0] = serial[0]! & 0x7f; // positive INTEGER
+  // DER wants a positive INTEGER without a redundant leading zero byte: top bit clear, next bit set.
+  serial[0] = (serial[0]! & 0x7f) | 0x40;
   const tbs = seq(
     tlv(0xa0, integer(Uint8Array.of(2))), // [0] EXPLICIT version v3
     integer(serial),
