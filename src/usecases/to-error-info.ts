@@ -30,10 +30,15 @@ export type ErrorContext = 'pin' | 'token' | 'reset' | 'touch' | 'general';
 /** Warn about a coming lock-out when this few PIN tries are left. */
 export const LOW_RETRIES = 3;
 
+/**
+ * What a reset erases, in plain sentences, one item each. Organisation-neutral: the app adds the
+ * organisation's own name and portal from its profile.
+ */
 export const RESET_LOSSES = [
-  "Every sign-in stored on the key, including your organisation's registration (for NHSmail, the key registered on the NHSmail portal).",
-  'The PIN: the key goes back to having no PIN.',
+  "Every sign-in stored on the key, including your organisation's registration of it.",
   'Passkeys for every website and app saved on the key.',
+  'The PIN: the key goes back to having no PIN, and you set a new one afterwards.',
+  'There is no undo: nobody can recover what was erased.',
 ];
 
 const RESET_COST =

@@ -41,6 +41,11 @@ test('nothing is erased without the acknowledgements', async ({ page, bridge }) 
   await page.getByRole('button', { name: 'Start factory reset' }).click();
   await expect(page.getByTestId('reset-losses')).toBeVisible();
   await checkScreen(page, 'reset-step-losses');
+  // Each loss is said once: the key's own list and the organisation's line do not repeat each other.
+  const losses = await page.getByTestId('reset-losses').getByRole('listitem').allInnerTexts();
+  expect(losses.filter((l) => /\bPIN\b/.test(l))).toHaveLength(1);
+  expect(losses.filter((l) => /undo/.test(l))).toHaveLength(1);
+  expect(losses.filter((l) => /NHSmail portal/.test(l))).toHaveLength(1);
   // The wizard will not go on without "I understand".
   await expect(page.getByRole('button', { name: 'Continue' })).toBeDisabled();
   await page.getByLabel('I understand that everything listed above will be erased').check();

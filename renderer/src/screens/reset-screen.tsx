@@ -100,17 +100,15 @@ function LossesStep({ w }: { w: ResetWizardState }) {
     <div className="card">
       <StepHeading>Step 1 of 4: What a reset erases</StepHeading>
       <p>
-        A factory reset puts {w.keyIsDemo ? `the ${DEMO_KEY_LABEL}` : `this ${prep.modelName}`} back the way it left the factory. Afterwards:
+        A factory reset puts {w.keyIsDemo ? `the ${DEMO_KEY_LABEL}` : `this ${prep.modelName}`} back the way it left the factory. What that means:
       </p>
       <ul className="loss-list" data-testid="reset-losses">
         {prep.losses.map((l) => (
           <li key={l}>{l}</li>
         ))}
         <li>
-          The key's registration with {profile.organisationName} stops working. You will need to sign in to the {profile.portalName} another way and register the key again.
+          Signing in to {profile.organisationName} with this key stops working until you sign in to the {profile.portalName} another way and register the key again.
         </li>
-        <li>The PIN is removed. You will set a new one afterwards.</li>
-        <li>There is no undo, and nobody can recover what was erased.</li>
       </ul>
       <div className="check-row">
         <input id="reset-understand" type="checkbox" checked={w.understandsLoss} onChange={(e) => setUnderstandsLoss(e.target.checked)} />

@@ -26,7 +26,7 @@ export async function resetCommand(ctx: CommandContext, yes: boolean): Promise<v
   // The explanation is always shown to a person; in JSON mode it goes to stderr only on a terminal.
   out.say(`Factory reset of ${prep.modelName} (${prep.keyId})`);
   out.say('');
-  out.say('A reset erases everything on this key and cannot be undone. You will lose:');
+  out.say('A reset erases everything on this key. You will lose:');
   for (const loss of prep.losses) out.say(`  - ${loss}`);
   out.say('');
   out.say('You will not be able to sign in with this key until you register it again.');
