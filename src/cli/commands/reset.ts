@@ -1,7 +1,8 @@
 /**
  * `skm reset`: the guarded factory reset (CTAP 2.1 §6.6 authenticatorReset). A key only accepts a
  * reset within about 10 s of power-up, and the reset erases everything, so the CLI:
- *   1. says exactly what is lost (from the service's ResetPreparation),
+ *   1. says exactly what is lost (from the service's ResetPreparation) and, at a terminal, offers
+ *      to list the passkeys that would go if the user gives the PIN (optional, skipped with Enter),
  *   2. requires "yes" to "do you have another way to sign in?" and a typed RESET
  *      (non-interactive: the same two lines on stdin, or --yes-i-understand-this-erases-the-key),
  *   3. drives prepareReset/startReset, showing unplug → plug back in → touch with a countdown.
@@ -9,14 +10,47 @@
  */
 import type { ResetStatus } from '../../usecases/types.js';
 import { RESET_CONFIRM_FLAG } from '../args.js';
-import { CliError, outcome } from '../cli-error.js';
+import { CliError, errorInfoOf, outcome } from '../cli-error.js';
 import { selectKey, type CommandContext } from '../context.js';
+import { formatTable } from '../output.js';
 
 export const RESET_WORD = 'RESET';
 
 /** True for the answers we take as "yes". */
 function isYes(answer: string | undefined): boolean {
   return answer !== undefined && /^(y|yes)$/i.test(answer.trim());
+}
+
+/**
+ * With the PIN (optional: Enter skips), list the passkeys a reset would erase. A failure here,
+ * such as a wrong PIN, is explained and the reset questions still follow: seeing the list is a
+ * courtesy, not a guard. The PIN is dropped as soon as the list is read.
+ */
+async function showPasskeysAtRisk(ctx: CommandContext, keyId: string): Promise<void> {
+  const info = await ctx.service.getKeyInfo(keyId);
+  if (info.kind !== 'fido2' || !info.supports.credentialManagement || !info.pin.isSet || info.pin.blocked) return;
+  let pin = await ctx.prompter.secret('To see which passkeys would be erased, enter the key\'s PIN (or press Enter to skip): ');
+  if (pin === '') {
+    ctx.out.say('');
+    return;
+  }
+  try {
+    const list = await ctx.service.previewReset(keyId, pin);
+    pin = '';
+    if (list.existingCount === 0) {
+      ctx.out.say('No passkeys are stored on this key, so the reset erases none.');
+    } else {
+      const rows = list.sites.flatMap((site) => site.passkeys.map((p) => [site.rpId, p.userName ?? p.userDisplayName ?? '-']));
+      const n = list.existingCount;
+      ctx.out.say(`The reset would erase ${n === 1 ? 'this passkey' : `these ${n} passkeys`}:`);
+      ctx.out.say(formatTable(['SITE', 'USER'], rows));
+    }
+  } catch (e) {
+    pin = '';
+    const failed = await errorInfoOf(e);
+    ctx.out.say(`The passkeys could not be listed: ${failed.message}${failed.hint ? ` ${failed.hint}` : ''}`);
+  }
+  ctx.out.say('');
 }
 
 export async function resetCommand(ctx: CommandContext, yes: boolean): Promise<void> {
@@ -31,6 +65,7 @@ export async function resetCommand(ctx: CommandContext, yes: boolean): Promise<v
   out.say('');
   out.say('You will not be able to sign in with this key until you register it again.');
   out.say('');
+  if (!yes && ctx.prompter.interactive) await showPasskeysAtRisk(ctx, key.id);
 
   let hasBackup: boolean;
   let typed: boolean;
